@@ -1,0 +1,278 @@
+package dev.rotagate.config;
+
+import dev.rotagate.common.ByteSizes;
+import dev.rotagate.common.Durations;
+import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.UpstreamUrl;
+import dev.rotagate.config.internal.Problems;
+import dev.rotagate.config.internal.YamlNode;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a YAML config into {@link GatewayConfig}, reporting every problem as {@code file:line: path: message}.
+ * We walk snakeyaml's node tree ourselves (rather than a JsonObject from vertx-config) because only the
+ * nodes carry line numbers.
+ */
+public final class ConfigLoader {
+
+    private static final List<String> TOP_KEYS = List.of("listen", "auth", "pools", "timeouts", "server");
+    private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
+    private static final List<String> USER_KEYS = List.of("username", "password");
+    private static final List<String> POOL_KEYS = List.of("strategy", "upstreams");
+    private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags");
+    private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle");
+    private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
+    private static final HostAndPort DEFAULT_LISTEN = HostAndPort.of("127.0.0.1", 8080);
+
+    private final Function<String, String> env;
+
+    public ConfigLoader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    public static ConfigLoader withSystemEnv() {
+        return new ConfigLoader(System::getenv);
+    }
+
+    public GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "",
+                    "cannot read the file: " + e.getClass().getSimpleName() + " " + e.getMessage())));
+        }
+        return parse(text, file);
+    }
+
+    public GatewayConfig parse(String text, Path file) throws ConfigException {
+        Problems problems = new Problems(file.toString());
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by YamlNode with a line number instead
+            options.setMaxAliasesForCollections(50);
+            options.setCodePointLimit(16 * 1024 * 1024);
+            root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            int column = e.getProblemMark() == null ? 0 : e.getProblemMark().getColumn() + 1;
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), line, "",
+                    "YAML syntax error at column " + column + ": " + e.getProblem())));
+        } catch (YAMLException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "YAML error: " + e.getMessage())));
+        }
+        if (root == null) {
+            // an editor truncating before it writes leaves an empty file: never treat that as "no pools"
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "",
+                    "the file is empty (expected: at least a pools: section)")));
+        }
+        GatewayConfig config = read(new YamlNode(root, "", problems, env), file, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.list());
+        }
+        return config;
+    }
+
+    private GatewayConfig read(YamlNode root, Path file, Problems problems) {
+        Map<String, YamlNode> top = root.entries(TOP_KEYS);
+        HostAndPort listen = top.containsKey("listen")
+                ? top.get("listen").parsed(t -> HostAndPort.parse(t, 8080)).orElse(DEFAULT_LISTEN) : DEFAULT_LISTEN;
+        AuthConfig auth = top.containsKey("auth") ? auth(top.get("auth")) : AuthConfig.NONE;
+        List<PoolConfig> pools = top.containsKey("pools") ? pools(top.get("pools"), problems) : List.of();
+        if (!top.containsKey("pools")) {
+            problems.add(root.line(), "pools", "missing (expected: at least one pool with upstreams)");
+        }
+        TimeoutsConfig timeouts = top.containsKey("timeouts") ? timeouts(top.get("timeouts")) : TimeoutsConfig.DEFAULTS;
+        ServerConfig server = top.containsKey("server") ? server(top.get("server")) : ServerConfig.DEFAULTS;
+
+        if (!auth.required() && !auth.allowOpenProxy() && !listen.isLoopback()) {
+            YamlNode at = top.get("listen");
+            problems.add(at == null ? 0 : at.line(), "listen", listen + " is reachable from other machines but auth.users is empty;"
+                    + " add users, or set auth.allow-open-proxy: true if this is really meant to be an open proxy");
+        }
+        return new GatewayConfig(file, listen, auth, pools, timeouts, server);
+    }
+
+    private AuthConfig auth(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(AUTH_KEYS);
+        List<UserConfig> users = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        if (m.containsKey("users")) {
+            for (YamlNode u : m.get("users").items()) {
+                Map<String, YamlNode> um = u.entries(USER_KEYS);
+                String name = um.containsKey("username") ? um.get("username").text().orElse(null) : null;
+                String password = um.containsKey("password") ? um.get("password").text().orElse(null) : null;
+                if (!um.containsKey("username")) {
+                    u.problems("username: missing");
+                }
+                if (!um.containsKey("password")) {
+                    u.problems("password: missing");
+                }
+                if (name != null && !NAME.matcher(name).matches()) {
+                    u.problems("username '" + name + "' may only use A-Z a-z 0-9 _ . (a '-' starts routing hints)");
+                } else if (name != null && !names.add(name)) {
+                    u.problems("username '" + name + "' appears twice");
+                }
+                if (name != null && password != null) {
+                    users.add(new UserConfig(name, password));
+                }
+            }
+        }
+        boolean open = m.containsKey("allow-open-proxy") && m.get("allow-open-proxy").bool().orElse(false);
+        return new AuthConfig(users, open);
+    }
+
+    private List<PoolConfig> pools(YamlNode node, Problems problems) {
+        List<PoolConfig> pools = new ArrayList<>();
+        Map<String, YamlNode> entries = node.entries();
+        if (entries.isEmpty() && !node.isList()) {
+            problems.add(node, "no pools (expected: at least one pool with upstreams)");
+        }
+        for (Map.Entry<String, YamlNode> e : entries.entrySet()) {
+            String name = e.getKey();
+            YamlNode p = e.getValue();
+            if (!NAME.matcher(name).matches()) {
+                problems.add(p, "pool name '" + name + "' may only use A-Z a-z 0-9 _ . (it is used in -pool-NAME hints)");
+            }
+            Map<String, YamlNode> pm = p.entries(POOL_KEYS);
+            String strategy = "round-robin";
+            if (pm.containsKey("strategy")) {
+                YamlNode s = pm.get("strategy");
+                strategy = s.text().orElse(strategy).toLowerCase(Locale.ROOT);
+                if (!PoolConfig.STRATEGIES.contains(strategy)) {
+                    problems.add(s, "unknown strategy '" + strategy + "' (expected: " + String.join(", ", PoolConfig.STRATEGIES) + ")");
+                }
+            }
+            List<UpstreamConfig> upstreams = pm.containsKey("upstreams") ? upstreams(pm.get("upstreams"), problems) : List.of();
+            if (upstreams.isEmpty() && !(pm.containsKey("upstreams") && !pm.get("upstreams").isList())) {
+                problems.add(p, "pool '" + name + "' has no upstreams (expected: a list under upstreams:)");
+            }
+            pools.add(new PoolConfig(name, strategy, upstreams));
+        }
+        return pools;
+    }
+
+    private List<UpstreamConfig> upstreams(YamlNode node, Problems problems) {
+        List<UpstreamConfig> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> urls = new HashSet<>();
+        for (YamlNode u : node.items()) {
+            UpstreamConfig c = u.isScalar() ? upstreamFromText(u) : upstreamFromMap(u);
+            if (c == null) {
+                continue;
+            }
+            if (!names.add(c.name())) {
+                problems.add(u, "duplicate upstream name '" + c.name() + "' in this pool (set name: to tell them apart)");
+            } else if (!urls.add(c.url().toUnmaskedString())) {
+                problems.add(u, "duplicate upstream " + c.url());
+            } else {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private UpstreamConfig upstreamFromText(YamlNode u) {
+        return u.parsed(UpstreamUrl::parse)
+                .map(url -> new UpstreamConfig(UpstreamConfig.defaultName(url), url, 1, List.of()))
+                .orElse(null);
+    }
+
+    private UpstreamConfig upstreamFromMap(YamlNode u) {
+        Map<String, YamlNode> m = u.entries(UPSTREAM_KEYS);
+        if (!m.containsKey("url")) {
+            u.problems("url: missing (expected: { url: http://host:port, name: ..., weight: ..., tags: [...] })");
+            return null;
+        }
+        UpstreamUrl url = m.get("url").parsed(UpstreamUrl::parse).orElse(null);
+        String name = m.containsKey("name") ? m.get("name").text().orElse(null) : null;
+        if (name != null && !NAME.matcher(name).matches()) {
+            m.get("name").problems("upstream name '" + name + "' may only use A-Z a-z 0-9 _ .");
+            name = null;
+        }
+        int weight = m.containsKey("weight") ? m.get("weight").integer(1, 1000).orElse(1) : 1;
+        List<String> tags = new ArrayList<>();
+        if (m.containsKey("tags")) {
+            for (YamlNode t : m.get("tags").items()) {
+                t.text().ifPresent(tag -> {
+                    if (NAME.matcher(tag).matches()) {
+                        tags.add(tag);
+                    } else {
+                        t.problems("tag '" + tag + "' may only use A-Z a-z 0-9 _ .");
+                    }
+                });
+            }
+        }
+        if (url == null) {
+            return null;
+        }
+        return new UpstreamConfig(name != null ? name : UpstreamConfig.defaultName(url), url, weight, tags);
+    }
+
+    private TimeoutsConfig timeouts(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(TIMEOUT_KEYS);
+        TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
+        return new TimeoutsConfig(duration(m, "connect", d.connect()), duration(m, "handshake", d.handshake()),
+                duration(m, "response", d.response()), duration(m, "idle", d.idle()));
+    }
+
+    private static Duration duration(Map<String, YamlNode> m, String key, Duration dflt) {
+        YamlNode n = m.get(key);
+        if (n == null) {
+            return dflt;
+        }
+        return n.parsed(Durations::parse).filter(d -> {
+            if (d.isZero()) {
+                n.problems("must be more than 0");
+                return false;
+            }
+            return true;
+        }).orElse(dflt);
+    }
+
+    private ServerConfig server(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(SERVER_KEYS);
+        ServerConfig d = ServerConfig.DEFAULTS;
+        ServerConfig.Transport transport = m.containsKey("transport")
+                ? m.get("transport").parsed(t -> {
+                    try {
+                        return ServerConfig.Transport.valueOf(t.trim().toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("unknown transport '" + t + "' (expected: auto, epoll or nio)");
+                    }
+                }).orElse(d.transport())
+                : d.transport();
+        boolean proxyProtocol = m.containsKey("proxy-protocol") ? m.get("proxy-protocol").bool().orElse(false) : d.proxyProtocol();
+        int maxHead = d.maxRequestHead();
+        if (m.containsKey("max-request-head")) {
+            YamlNode n = m.get("max-request-head");
+            long v = n.parsed(ByteSizes::parse).orElse((long) maxHead);
+            if (v < 1024 || v > 1024 * 1024) {
+                n.problems(v + " bytes is out of range (expected: 1KiB to 1MiB)");
+            } else {
+                maxHead = (int) v;
+            }
+        }
+        return new ServerConfig(transport, proxyProtocol, maxHead);
+    }
+}

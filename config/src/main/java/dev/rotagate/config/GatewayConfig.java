@@ -1,0 +1,18 @@
+package dev.rotagate.config;
+
+import dev.rotagate.common.HostAndPort;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The whole validated config; immutable. Pools keep their file order: the first serves by default. */
+public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
+                            TimeoutsConfig timeouts, ServerConfig server) {
+
+    public GatewayConfig {
+        pools = List.copyOf(pools);
+    }
+
+    public PoolConfig defaultPool() {
+        return pools.get(0);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.rotagate.config;
+
+import java.time.Duration;
+
+/**
+ * {@code connect}: TCP connect to the upstream; {@code handshake}: the upstream's CONNECT/SOCKS answer after that
+ * (the two add up); {@code response}: first response byte of a plain HTTP request; {@code idle}: no byte either way.
+ */
+public record TimeoutsConfig(Duration connect, Duration handshake, Duration response, Duration idle) {
+
+    public static final TimeoutsConfig DEFAULTS = new TimeoutsConfig(
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(5));
+}

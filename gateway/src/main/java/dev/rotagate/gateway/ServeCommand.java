@@ -1,0 +1,65 @@
+package dev.rotagate.gateway;
+
+import dev.rotagate.config.ConfigException;
+import dev.rotagate.config.ConfigLoader;
+import dev.rotagate.config.ConfigProblem;
+import dev.rotagate.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the gateway until the process is stopped. */
+@Command(name = "serve", description = "Run the gateway.")
+final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = {"-c", "--config"}, description = "config file (default: ${DEFAULT-VALUE})", defaultValue = "rotagate.yaml")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig c;
+        try {
+            c = ConfigLoader.withSystemEnv().load(config);
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                spec.commandLine().getErr().println(p);
+            }
+            spec.commandLine().getErr().printf("rotagate: %s has %d problem(s); not starting%n", config, e.problems().size());
+            return 1;
+        }
+        Vertx vertx = Transports.createVertx(c.server());
+        GatewayServer gateway;
+        try {
+            gateway = GatewayServer.start(vertx, c).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            spec.commandLine().getErr().println("rotagate: cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            try {
+                gateway.close().eventually(vertx::close).await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("unclean stop: {}", e.toString());
+            }
+            stopped.countDown();
+        }, "rotagate-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

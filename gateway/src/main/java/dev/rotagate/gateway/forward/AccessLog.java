@@ -1,0 +1,27 @@
+package dev.rotagate.gateway.forward;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per request or tunnel on the {@code rotagate.access} logger:
+ * {@code client user protocol method target upstream status bytes-up bytes-down ms [error]}.
+ */
+public final class AccessLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger("rotagate.access");
+
+    private AccessLog() {
+    }
+
+    public static void log(ProxyRequest request, String method, String upstream, int status, long bytesUp,
+                           long bytesDown, long startNanos, String error) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        LOG.info("{} {} {} {} {} {} {} {} {} {}ms{}", request.client(), request.user(), request.protocol().text(), method,
+                request.target(), upstream == null ? "-" : upstream, status, bytesUp, bytesDown, ms,
+                error == null ? "" : " " + error);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.rotagate.gateway.forward;
+
+import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.RoutingHints;
+
+/** What a client asked for, whatever protocol it spoke: the input of routing and dispatch. */
+public record ProxyRequest(Protocol protocol, String client, RoutingHints hints, HostAndPort target) {
+
+    public enum Protocol {
+        HTTP("http"), CONNECT("connect"), SOCKS5("socks5"), SOCKS4("socks4");
+
+        private final String text;
+
+        Protocol(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    public String user() {
+        return hints.user().isEmpty() ? "-" : hints.user();
+    }
+}

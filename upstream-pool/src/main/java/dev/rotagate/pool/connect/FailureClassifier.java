@@ -1,0 +1,134 @@
+package dev.rotagate.pool.connect;
+
+import dev.rotagate.common.FailureKind;
+import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.UpstreamScheme;
+import dev.rotagate.pool.Upstream;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.proxy.HttpProxyHandler.HttpProxyConnectException;
+import io.netty.handler.proxy.ProxyConnectException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that decides what a connect failure means: a fault of the upstream proxy (counts against it),
+ * or of the target (a working upstream reported it). Netty's proxy handlers only give text, so the
+ * status codes are read from their messages.
+ */
+public final class FailureClassifier {
+
+    private static final Pattern HTTP_STATUS = Pattern.compile("status: (\\d{3})");
+    private static final Pattern SOCKS_STATUS = Pattern.compile("status: [A-Z_]*\\((\\d+)\\)");
+
+    private FailureClassifier() {
+    }
+
+    public static UpstreamFailure classify(Throwable error, Upstream upstream, HostAndPort target) {
+        if (error instanceof UpstreamFailure f) {
+            return f;
+        }
+        boolean direct = upstream.url().scheme() == UpstreamScheme.DIRECT;
+        Throwable e = unwrap(error);
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof ConnectTimeoutException) {
+            return failure(direct ? FailureKind.TARGET_UNREACHABLE : FailureKind.UPSTREAM_CONNECT_TIMEOUT,
+                    upstream, target, "connect timed out", e);
+        }
+        if (e instanceof UnknownHostException) {
+            return failure(direct ? FailureKind.TARGET_UNREACHABLE : FailureKind.UPSTREAM_UNRESOLVED,
+                    upstream, target, "host name does not resolve", e);
+        }
+        if (e instanceof NoRouteToHostException) {
+            return failure(direct ? FailureKind.TARGET_UNREACHABLE : FailureKind.UPSTREAM_REFUSED,
+                    upstream, target, "no route to host", e);
+        }
+        if (e instanceof ConnectException) {
+            return failure(direct ? FailureKind.TARGET_REFUSED : FailureKind.UPSTREAM_REFUSED,
+                    upstream, target, "connection refused", e);
+        }
+        if (e instanceof HttpProxyConnectException http) {
+            return classifyHttpAnswer(http, message, upstream, target);
+        }
+        if (e instanceof ProxyConnectException) {
+            return classifyProxyHandshake(message, upstream, target, e);
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("connection reset") || lower.contains("closed")) {
+            return failure(FailureKind.UPSTREAM_ERROR, upstream, target, "connection closed by the upstream", e);
+        }
+        return failure(FailureKind.UPSTREAM_ERROR, upstream, target, e.getClass().getSimpleName() + ": " + message, e);
+    }
+
+    private static UpstreamFailure classifyHttpAnswer(HttpProxyConnectException e, String message,
+                                                      Upstream upstream, HostAndPort target) {
+        Matcher m = HTTP_STATUS.matcher(message);
+        int status = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        String statusText = message.substring(message.indexOf("status: ") >= 0 ? message.indexOf("status: ") + 8 : 0);
+        String reason = "upstream answered " + statusText;
+        if (status == 407 || status == 401) { // tinyproxy answers 401 to wrong credentials
+            return failure(FailureKind.UPSTREAM_AUTH, upstream, target, reason, e);
+        }
+        if (status == 403) {
+            return failure(FailureKind.TARGET_FORBIDDEN, upstream, target, reason, e);
+        }
+        if (status >= 500 && reportsTargetFailure(e.headers(), statusText)) {
+            return failure(FailureKind.TARGET_UNREACHABLE, upstream, target, reason, e);
+        }
+        return failure(FailureKind.UPSTREAM_ERROR, upstream, target, reason, e);
+    }
+
+    /** Squid and tinyproxy say when it was the target, not they, that failed: that must not count against them. */
+    private static boolean reportsTargetFailure(HttpHeaders headers, String statusText) {
+        String squidError = headers == null ? null : headers.get("X-Squid-Error");
+        if (squidError != null) {
+            return squidError.startsWith("ERR_CONNECT_FAIL") || squidError.startsWith("ERR_DNS_FAIL")
+                    || squidError.startsWith("ERR_CONNECT_TIMEOUT");
+        }
+        return statusText.toLowerCase(Locale.ROOT).contains("unable to connect");
+    }
+
+    private static UpstreamFailure classifyProxyHandshake(String message, Upstream upstream, HostAndPort target, Throwable e) {
+        String tail = message.substring(message.lastIndexOf(", ") + 2);
+        if (message.endsWith(", timeout")) {
+            return failure(FailureKind.UPSTREAM_HANDSHAKE_TIMEOUT, upstream, target, "no handshake answer in time", e);
+        }
+        if (message.contains("authStatus") || message.contains("authMethod")) {
+            return failure(FailureKind.UPSTREAM_AUTH, upstream, target, "upstream refused the credentials (" + tail + ")", e);
+        }
+        Matcher m = SOCKS_STATUS.matcher(message);
+        if (m.find()) {
+            int code = Integer.parseInt(m.group(1));
+            FailureKind kind = switch (code) {
+                case 2 -> FailureKind.TARGET_FORBIDDEN;
+                case 5 -> FailureKind.TARGET_REFUSED;
+                // 1 is "general failure": microsocks and dante answer it for names that do not resolve
+                case 1, 3, 4, 6, 91 -> FailureKind.TARGET_UNREACHABLE;
+                case 92, 93 -> FailureKind.UPSTREAM_AUTH;
+                default -> FailureKind.UPSTREAM_ERROR;
+            };
+            return failure(kind, upstream, target, "upstream answered " + tail, e);
+        }
+        if (message.contains("disconnected")) {
+            return failure(FailureKind.UPSTREAM_ERROR, upstream, target, "upstream closed the connection during the handshake", e);
+        }
+        return failure(FailureKind.UPSTREAM_ERROR, upstream, target, "bad handshake answer (" + tail + ")", e);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t
+                && !(t instanceof ProxyConnectException) && !(t instanceof ConnectException)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static UpstreamFailure failure(FailureKind kind, Upstream upstream, HostAndPort target, String reason, Throwable e) {
+        return new UpstreamFailure(kind, upstream, target, reason, e);
+    }
+}

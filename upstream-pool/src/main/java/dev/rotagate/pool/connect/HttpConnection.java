@@ -1,0 +1,50 @@
+package dev.rotagate.pool.connect;
+
+import dev.rotagate.common.HostAndPort;
+import dev.rotagate.pool.Upstream;
+
+/**
+ * A connection that speaks HTTP/1.1 (Netty's HttpClientCodec) either to an HTTP upstream proxy (requests in
+ * absolute form; one connection serves any target) or through a SOCKS/direct upstream to one target (origin form).
+ */
+public final class HttpConnection {
+
+    private final MessageSocket socket;
+    private final Upstream upstream;
+    private final HostAndPort tunnelTarget;
+    private final boolean reused;
+    long idleSinceNanos;
+
+    HttpConnection(MessageSocket socket, Upstream upstream, HostAndPort tunnelTarget, boolean reused) {
+        this.socket = socket;
+        this.upstream = upstream;
+        this.tunnelTarget = tunnelTarget;
+        this.reused = reused;
+    }
+
+    HttpConnection reuse() {
+        return new HttpConnection(socket, upstream, tunnelTarget, true);
+    }
+
+    public MessageSocket socket() {
+        return socket;
+    }
+
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    /** True when requests go to the upstream proxy in absolute form (an http:// upstream). */
+    public boolean absoluteForm() {
+        return tunnelTarget == null;
+    }
+
+    /** True when this connection served a request before: it may have been closed by the peer meanwhile. */
+    public boolean reused() {
+        return reused;
+    }
+
+    HostAndPort tunnelTarget() {
+        return tunnelTarget;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.rotagate.pool.connect;
+
+import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.UpstreamScheme;
+import dev.rotagate.common.UpstreamUrl;
+import dev.rotagate.config.TimeoutsConfig;
+import dev.rotagate.pool.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens connections through upstreams with one shared Vert.x {@link NetClient} and per-connection
+ * {@link ProxyOptions}: Netty's proxy handlers do the HTTP CONNECT, SOCKS4 and SOCKS5 handshakes.
+ * Two timeouts apply one after the other: TCP connect to the upstream, then its handshake answer.
+ */
+public final class UpstreamConnector {
+
+    // kept in a field: an unreferenced client is shut down by its cleaner, even mid-connect
+    private final NetClient client;
+    private final TimeoutsConfig timeouts;
+
+    public UpstreamConnector(Vertx vertx, TimeoutsConfig timeouts) {
+        this.timeouts = timeouts;
+        this.client = vertx.createNetClient(new NetClientOptions()
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setConnectTimeout((int) timeouts.connect().toMillis())
+                .setIdleTimeout((int) timeouts.idle().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    }
+
+    /** A byte stream to {@code target} through {@code via}, in message mode, ready for relaying. */
+    public Future<MessageSocket> connect(Upstream via, HostAndPort target) {
+        UpstreamUrl url = via.url();
+        ConnectOptions options = new ConnectOptions().setTimeout((int) timeouts.connect().toMillis());
+        if (url.scheme() == UpstreamScheme.DIRECT) {
+            options.setHost(target.host()).setPort(target.port());
+        } else {
+            options.setHost(target.host()).setPort(target.port()).setProxyOptions(proxyOptions(url));
+        }
+        return open(options, via, target);
+    }
+
+    /** A plain TCP connection to the upstream proxy itself, for absolute-form HTTP requests. */
+    public Future<MessageSocket> connectToProxy(Upstream via, HostAndPort targetForErrors) {
+        UpstreamUrl url = via.url();
+        if (url.scheme() != UpstreamScheme.HTTP) {
+            throw new IllegalArgumentException("upstream: " + via.describe() + " (expected: an http:// upstream)");
+        }
+        ConnectOptions options = new ConnectOptions().setHost(url.host()).setPort(url.port())
+                .setTimeout((int) timeouts.connect().toMillis());
+        return open(options, via, targetForErrors);
+    }
+
+    private Future<MessageSocket> open(ConnectOptions options, Upstream via, HostAndPort target) {
+        return client.connect(options)
+                .map(MessageSocket::of)
+                .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
+    }
+
+    private ProxyOptions proxyOptions(UpstreamUrl url) {
+        ProxyType type = switch (url.scheme()) {
+            case HTTP -> ProxyType.HTTP;
+            case SOCKS4, SOCKS4A -> ProxyType.SOCKS4;
+            case SOCKS5, SOCKS5H -> ProxyType.SOCKS5;
+            case DIRECT -> throw new IllegalStateException("direct upstreams need no proxy options");
+        };
+        ProxyOptions options = new ProxyOptions().setType(type).setHost(url.host()).setPort(url.port())
+                .setConnectTimeout(timeouts.handshake());
+        if (url.hasCredentials()) {
+            options.setUsername(url.username());
+            options.setPassword(url.password() == null ? "" : url.password());
+        }
+        return options;
+    }
+
+    public Future<Void> close() {
+        return client.close();
+    }
+}
