@@ -102,7 +102,7 @@ public final class HttpMessages {
                 String pass = upstream.password() == null ? "" : upstream.password();
                 String token = Base64.getEncoder().encodeToString(
                         (upstream.username() + ":" + pass).getBytes(StandardCharsets.UTF_8));
-                request.headers().add(HttpHeaderNames.PROXY_AUTHORIZATION, "Basic " + token);
+                request.headers().add("Proxy-Authorization", "Basic " + token); // conventional case: some proxies care
             }
         } else {
             request.setUri(uri.originForm());

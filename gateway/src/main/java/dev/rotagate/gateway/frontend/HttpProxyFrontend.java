@@ -129,7 +129,9 @@ public final class HttpProxyFrontend implements Frontend {
             replyAndClose(FailureKind.BAD_REQUEST, "bad CONNECT target '" + request.uri() + "': " + e.getMessage());
             return;
         }
-        // from here on the client's bytes are the tunnel's, not HTTP: stop decoding, keep the encoder for our answer
+        // from here on the client's bytes are the tunnel's, not HTTP: stop decoding, keep the encoder for our answer.
+        // Pause first: the decoder hands its leftover bytes on at once, and they must wait for the relay.
+        client.pause();
         ((HttpServerCodec) client.pipeline().get(CODEC)).removeInboundHandler();
         tunneling = true;
         ProxyRequest proxyRequest = new ProxyRequest(ProxyRequest.Protocol.CONNECT, clientAddress, hints, target);

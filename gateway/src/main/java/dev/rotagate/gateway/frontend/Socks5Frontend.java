@@ -56,6 +56,11 @@ public final class Socks5Frontend implements Frontend {
 
     @Override
     public void onMessage(Object message) {
+        if (message instanceof io.netty.buffer.ByteBuf raw && state != State.TUNNEL) {
+            // bytes the previous decoder passed through after its message: the current decoder must see them
+            client.refeedAfter(ENCODER, raw);
+            return;
+        }
         try {
             if (message instanceof io.netty.handler.codec.DecoderResultProvider p && failed(p.decoderResult())) {
                 client.close(); // not SOCKS5: there is no reply a broken client could read

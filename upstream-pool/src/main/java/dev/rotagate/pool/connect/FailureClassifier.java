@@ -35,6 +35,13 @@ public final class FailureClassifier {
         boolean direct = upstream.url().scheme() == UpstreamScheme.DIRECT;
         Throwable e = unwrap(error);
         String message = String.valueOf(e.getMessage());
+        // before ConnectException: Netty's ProxyConnectException is one
+        if (e instanceof HttpProxyConnectException http) {
+            return classifyHttpAnswer(http, message, upstream, target);
+        }
+        if (e instanceof ProxyConnectException) {
+            return classifyProxyHandshake(message, upstream, target, e);
+        }
         if (e instanceof ConnectTimeoutException) {
             return failure(direct ? FailureKind.TARGET_UNREACHABLE : FailureKind.UPSTREAM_CONNECT_TIMEOUT,
                     upstream, target, "connect timed out", e);
@@ -50,12 +57,6 @@ public final class FailureClassifier {
         if (e instanceof ConnectException) {
             return failure(direct ? FailureKind.TARGET_REFUSED : FailureKind.UPSTREAM_REFUSED,
                     upstream, target, "connection refused", e);
-        }
-        if (e instanceof HttpProxyConnectException http) {
-            return classifyHttpAnswer(http, message, upstream, target);
-        }
-        if (e instanceof ProxyConnectException) {
-            return classifyProxyHandshake(message, upstream, target, e);
         }
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("connection reset") || lower.contains("closed")) {

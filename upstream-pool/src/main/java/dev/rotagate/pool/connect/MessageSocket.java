@@ -61,6 +61,14 @@ public final class MessageSocket {
         }
     }
 
+    /**
+     * Feeds bytes back into the pipeline just after the handler {@code after}, so that the codec behind it decodes
+     * them. For bytes a replaced decoder passed on raw (a client that pipelines its SOCKS greeting and request).
+     */
+    public void refeedAfter(String after, Object message) {
+        pipeline().context(after).fireChannelRead(message);
+    }
+
     /** Lets each direction end on its own: a client's FIN becomes an event instead of a close. */
     public MessageSocket allowHalfClosure() {
         channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
