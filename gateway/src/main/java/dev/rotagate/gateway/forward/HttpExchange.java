@@ -37,6 +37,7 @@ public final class HttpExchange {
     private final HttpMessages.AbsoluteUri uri;
     private final ProxyRequest proxyRequest;
     private final boolean clientKeepAlive;
+    private final boolean expectsBody;
     private final BiConsumer<Boolean, Future<Void>> onDone;
     private Future<Void> lastWrite = Future.succeededFuture();
     private final long startNanos = System.nanoTime();
@@ -73,6 +74,7 @@ public final class HttpExchange {
         this.uri = uri;
         this.proxyRequest = proxyRequest;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         this.onDone = onDone;
     }
 
@@ -307,7 +309,8 @@ public final class HttpExchange {
             }
             upstream.finished(bytesDown, bytesUp);
         }
-        boolean keepAlive = clientKeepAlive && requestComplete;
+        // without a body the rest of the request is only its end marker: the connection can serve the next one
+        boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
         AccessLog.log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(),
                 ErrorReplies.httpStatus(kind).code(), bytesUp, 0, startNanos, kind.code());
         onDone.accept(keepAlive, client.write(ErrorReplies.http(error, keepAlive)));

@@ -39,7 +39,7 @@ public final class HttpConnectionPool {
         this.maxIdlePerKey = maxIdlePerKey;
     }
 
-    /** An idle connection to reuse if there is a fresh one, else a new one. Call on {@code loop}. */
+    /** An idle connection to reuse if there is a fresh one, else a new one; paused. Call on {@code loop}. */
     public Future<HttpConnection> acquire(EventExecutor loop, Upstream upstream, HostAndPort target) {
         Key key = key(upstream, target);
         ArrayDeque<HttpConnection> idle = idleByLoop.computeIfAbsent(loop, l -> new HashMap<>()).get(key);
@@ -49,6 +49,7 @@ public final class HttpConnectionPool {
             if (c.socket().isActive() && now - c.idleSinceNanos < maxIdleNanos) {
                 c.socket().closeHandler(null);
                 c.socket().messageHandler(ReferenceCountUtil::release);
+                c.socket().pause(); // like a fresh one: the caller sets its handler, then resumes
                 return Future.succeededFuture(c.reuse());
             }
             c.socket().close();
@@ -63,7 +64,6 @@ public final class HttpConnectionPool {
                 ? connector.connectToProxy(upstream, target)
                 : connector.connect(upstream, target);
         return socket.map(s -> {
-            s.messageHandler(ReferenceCountUtil::release);
             s.addCodec(CODEC, new HttpClientCodec(8192, 64 * 1024, 64 * 1024, true));
             return new HttpConnection(s, upstream, key.target(), false);
         });

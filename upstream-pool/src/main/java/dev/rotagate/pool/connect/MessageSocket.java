@@ -27,6 +27,7 @@ public final class MessageSocket {
 
     private MessageSocket(NetSocketInternal socket) {
         this.socket = socket;
+        closeHandler(null);
     }
 
     public static MessageSocket of(NetSocket socket) {
@@ -99,8 +100,18 @@ public final class MessageSocket {
         return this;
     }
 
+    /**
+     * Writes a message through the codecs. A message Vert.x drops because the connection closed before it reached
+     * Netty (its queue fails it with {@code CLOSED_EXCEPTION} and does not release it) is released here.
+     */
     public Future<Void> write(Object message) {
-        return socket.writeMessage(message);
+        Future<Void> written = socket.writeMessage(message);
+        written.onFailure(e -> {
+            if (e == NetSocketInternal.CLOSED_EXCEPTION) {
+                io.netty.util.ReferenceCountUtil.release(message);
+            }
+        });
+        return written;
     }
 
     public boolean writeQueueFull() {
@@ -112,8 +123,18 @@ public final class MessageSocket {
         return this;
     }
 
+    /**
+     * Runs {@code handler} (may be null) when the connection has closed, after releasing what was still queued
+     * for it: Vert.x keeps messages that arrived while paused and does not release them on close.
+     */
     public MessageSocket closeHandler(Handler<Void> handler) {
-        socket.closeHandler(handler);
+        socket.closeHandler(v -> {
+            socket.messageHandler(io.netty.util.ReferenceCountUtil::release);
+            socket.resume();
+            if (handler != null) {
+                handler.handle(v);
+            }
+        });
         return this;
     }
 

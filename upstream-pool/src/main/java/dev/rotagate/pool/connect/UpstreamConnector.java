@@ -35,7 +35,7 @@ public final class UpstreamConnector {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     }
 
-    /** A byte stream to {@code target} through {@code via}, in message mode, ready for relaying. */
+    /** A byte stream to {@code target} through {@code via}, in message mode and paused (see {@link #paused}). */
     public Future<MessageSocket> connect(Upstream via, HostAndPort target) {
         UpstreamUrl url = via.url();
         ConnectOptions options = new ConnectOptions().setTimeout((int) timeouts.connect().toMillis());
@@ -60,8 +60,19 @@ public final class UpstreamConnector {
 
     private Future<MessageSocket> open(ConnectOptions options, Upstream via, HostAndPort target) {
         return client.connect(options)
-                .map(MessageSocket::of)
+                .map(UpstreamConnector::paused)
                 .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
+    }
+
+    /**
+     * Message mode and paused at once: what the upstream sends before the caller is ready (a server's banner)
+     * waits in Vert.x's queue instead of being dropped. The caller sets its handler, then resumes.
+     */
+    private static MessageSocket paused(io.vertx.core.net.NetSocket socket) {
+        MessageSocket s = MessageSocket.of(socket);
+        s.messageHandler(io.netty.util.ReferenceCountUtil::release);
+        s.pause();
+        return s;
     }
 
     private ProxyOptions proxyOptions(UpstreamUrl url) {
