@@ -40,7 +40,9 @@ public final class ConfigLoader {
     private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle");
     private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head");
+    /** Pool names and tags appear in username hints, so they cannot contain '-'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
+    private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.:\\[\\]-]+");
     private static final HostAndPort DEFAULT_LISTEN = HostAndPort.of("127.0.0.1", 8080);
 
     private final Function<String, String> env;
@@ -206,8 +208,8 @@ public final class ConfigLoader {
         }
         UpstreamUrl url = m.get("url").parsed(UpstreamUrl::parse).orElse(null);
         String name = m.containsKey("name") ? m.get("name").text().orElse(null) : null;
-        if (name != null && !NAME.matcher(name).matches()) {
-            m.get("name").problems("upstream name '" + name + "' may only use A-Z a-z 0-9 _ .");
+        if (name != null && !UPSTREAM_NAME.matcher(name).matches()) {
+            m.get("name").problems("upstream name '" + name + "' may only use A-Z a-z 0-9 _ . : -");
             name = null;
         }
         int weight = m.containsKey("weight") ? m.get("weight").integer(1, 1000).orElse(1) : 1;

@@ -26,7 +26,10 @@ public final class Problems {
         return list.isEmpty();
     }
 
+    /** In file order: the line numbers go up as an operator reads down. */
     public List<ConfigProblem> list() {
-        return List.copyOf(list);
+        List<ConfigProblem> sorted = new ArrayList<>(list);
+        sorted.sort(java.util.Comparator.comparingInt(ConfigProblem::line));
+        return List.copyOf(sorted);
     }
 }
