@@ -1,0 +1,47 @@
+package dev.rotagate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotagate.config.ServerConfig;
+import dev.rotagate.pool.testing.RawHttpClient;
+import dev.rotagate.pool.testing.TestOrigin;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** PROXY protocol in front (HAProxy, a cloud load balancer) and the native transport, which must not fall back silently. */
+class ProxyProtocolIT {
+
+    @Test
+    void proxyHeaderIsConsumedAndTheRequestServed() throws Exception {
+        Vertx vertx = Transports.createVertx(new ServerConfig(ServerConfig.Transport.EPOLL, true, 32 * 1024));
+        try (TestOrigin origin = TestOrigin.start(vertx);
+             TestGateway gateway = TestGateway.start(vertx, "listen: 127.0.0.1:0\nserver: { transport: epoll, proxy-protocol: true }\n"
+                     + "pools:\n  p:\n    upstreams: [ \"direct://\" ]\n");
+             RawHttpClient client = new RawHttpClient(gateway.port())) {
+            assertThat(vertx.isNativeTransportEnabled()).isTrue();
+
+            RawHttpClient.Response r = client.exchange("PROXY TCP4 192.0.2.10 127.0.0.1 51234 8080\r\n"
+                    + "GET " + origin.url("/bytes/10") + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(TestOrigin.bytes(10));
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withoutTheHeaderTheConnectionIsRefused() throws Exception {
+        Vertx vertx = Transports.createVertx(ServerConfig.DEFAULTS);
+        try (TestGateway gateway = TestGateway.start(vertx, "listen: 127.0.0.1:0\nserver: { proxy-protocol: true }\n"
+                + "timeouts: { handshake: 1s }\npools:\n  p:\n    upstreams: [ \"direct://\" ]\n");
+             RawHttpClient client = new RawHttpClient(gateway.port())) {
+            client.send("GET http://127.0.0.1:9/ HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(client.readToEnd()).isEmpty();
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+}
