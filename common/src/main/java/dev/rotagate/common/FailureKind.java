@@ -25,6 +25,8 @@ public enum FailureKind {
     TARGET_FORBIDDEN("target-forbidden", false),
     /** No response byte arrived in time for a plain HTTP request. */
     RESPONSE_TIMEOUT("response-timeout", true),
+    /** The request names a pool that does not exist, or tags no upstream of its pool carries. */
+    UNKNOWN_ROUTE("unknown-route", false),
     /** No upstream can take the request (empty pool, all saturated). */
     NO_UPSTREAM("no-upstream", false),
     /** The client sent something that is not a valid proxy request. */

@@ -52,6 +52,36 @@ public record RoutingHints(String user, Optional<String> session, Optional<Strin
         return new RoutingHints(user, Optional.ofNullable(session), Optional.ofNullable(pool), tags);
     }
 
+    /**
+     * These hints overridden by header values ({@code X-Rotagate-Session}, {@code X-Rotagate-Pool},
+     * {@code X-Rotagate-Tag}, comma-separated tags added); null arguments leave a hint as it is.
+     */
+    public RoutingHints withHeaders(String sessionHeader, String poolHeader, List<String> tagHeaders) {
+        String s = check(sessionHeader, "X-Rotagate-Session");
+        String p = check(poolHeader, "X-Rotagate-Pool");
+        List<String> t = new ArrayList<>(tags);
+        for (String header : tagHeaders) {
+            for (String tag : header.split(",")) {
+                String trimmed = check(tag.trim(), "X-Rotagate-Tag");
+                if (!t.contains(trimmed)) {
+                    t.add(trimmed);
+                }
+            }
+        }
+        return new RoutingHints(user, s != null ? Optional.of(s) : session, p != null ? Optional.of(p) : pool, t);
+    }
+
+    private static String check(String value, String header) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        if (!VALUE.matcher(v).matches()) {
+            throw new IllegalArgumentException(header + ": " + value + " (expected: A-Z a-z 0-9 _ . only)");
+        }
+        return v;
+    }
+
     private static boolean isKeyword(String s) {
         return s.equals("session") || s.equals("pool") || s.equals("tag");
     }

@@ -33,11 +33,12 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final List<String> TOP_KEYS = List.of("listen", "auth", "pools", "timeouts", "server");
+    private static final List<String> TOP_KEYS = List.of("listen", "auth", "pools", "routes", "timeouts", "server");
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
-    private static final List<String> USER_KEYS = List.of("username", "password");
-    private static final List<String> POOL_KEYS = List.of("strategy", "upstreams");
-    private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags");
+    private static final List<String> USER_KEYS = List.of("username", "password", "pool");
+    private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections");
+    private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections");
+    private static final List<String> ROUTE_KEYS = List.of("match", "pool");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle");
     private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
@@ -104,7 +105,9 @@ public final class ConfigLoader {
         if (!top.containsKey("pools")) {
             problems.add(root.line(), "pools", "missing (expected: at least one pool with upstreams)");
         }
+        List<RouteConfig> routes = top.containsKey("routes") ? routes(top.get("routes")) : List.of();
         TimeoutsConfig timeouts = top.containsKey("timeouts") ? timeouts(top.get("timeouts")) : TimeoutsConfig.DEFAULTS;
+        checkPoolReferences(top, auth, routes, pools, problems);
         ServerConfig server = top.containsKey("server") ? server(top.get("server")) : ServerConfig.DEFAULTS;
 
         if (!auth.required() && !auth.allowOpenProxy() && !listen.isLoopback()) {
@@ -112,7 +115,7 @@ public final class ConfigLoader {
             problems.add(at == null ? 0 : at.line(), "listen", listen + " is reachable from other machines but auth.users is empty;"
                     + " add users, or set auth.allow-open-proxy: true if this is really meant to be an open proxy");
         }
-        return new GatewayConfig(file, listen, auth, pools, timeouts, server);
+        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server);
     }
 
     private AuthConfig auth(YamlNode node) {
@@ -135,8 +138,9 @@ public final class ConfigLoader {
                 } else if (name != null && !names.add(name)) {
                     u.problems("username '" + name + "' appears twice");
                 }
+                String pool = um.containsKey("pool") ? um.get("pool").text().orElse(null) : null;
                 if (name != null && password != null) {
-                    users.add(new UserConfig(name, password));
+                    users.add(new UserConfig(name, password, pool));
                 }
             }
         }
@@ -165,21 +169,24 @@ public final class ConfigLoader {
                     problems.add(s, "unknown strategy '" + strategy + "' (expected: " + String.join(", ", PoolConfig.STRATEGIES) + ")");
                 }
             }
-            List<UpstreamConfig> upstreams = pm.containsKey("upstreams") ? upstreams(pm.get("upstreams"), problems) : List.of();
+            Duration sessionTtl = duration(pm, "session-ttl", PoolConfig.DEFAULT_SESSION_TTL);
+            int maxConnections = pm.containsKey("max-connections") ? pm.get("max-connections").integer(0, 1_000_000).orElse(0) : 0;
+            List<UpstreamConfig> upstreams = pm.containsKey("upstreams")
+                    ? upstreams(pm.get("upstreams"), maxConnections, problems) : List.of();
             if (upstreams.isEmpty() && !(pm.containsKey("upstreams") && !pm.get("upstreams").isList())) {
                 problems.add(p, "pool '" + name + "' has no upstreams (expected: a list under upstreams:)");
             }
-            pools.add(new PoolConfig(name, strategy, upstreams));
+            pools.add(new PoolConfig(name, strategy, upstreams, sessionTtl));
         }
         return pools;
     }
 
-    private List<UpstreamConfig> upstreams(YamlNode node, Problems problems) {
+    private List<UpstreamConfig> upstreams(YamlNode node, int poolMaxConnections, Problems problems) {
         List<UpstreamConfig> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> urls = new HashSet<>();
         for (YamlNode u : node.items()) {
-            UpstreamConfig c = u.isScalar() ? upstreamFromText(u) : upstreamFromMap(u);
+            UpstreamConfig c = u.isScalar() ? upstreamFromText(u, poolMaxConnections) : upstreamFromMap(u, poolMaxConnections);
             if (c == null) {
                 continue;
             }
@@ -194,13 +201,13 @@ public final class ConfigLoader {
         return out;
     }
 
-    private UpstreamConfig upstreamFromText(YamlNode u) {
+    private UpstreamConfig upstreamFromText(YamlNode u, int maxConnections) {
         return u.parsed(UpstreamUrl::parse)
-                .map(url -> new UpstreamConfig(UpstreamConfig.defaultName(url), url, 1, List.of()))
+                .map(url -> new UpstreamConfig(UpstreamConfig.defaultName(url), url, 1, List.of(), maxConnections))
                 .orElse(null);
     }
 
-    private UpstreamConfig upstreamFromMap(YamlNode u) {
+    private UpstreamConfig upstreamFromMap(YamlNode u, int poolMaxConnections) {
         Map<String, YamlNode> m = u.entries(UPSTREAM_KEYS);
         if (!m.containsKey("url")) {
             u.problems("url: missing (expected: { url: http://host:port, name: ..., weight: ..., tags: [...] })");
@@ -225,10 +232,61 @@ public final class ConfigLoader {
                 });
             }
         }
+        int maxConnections = m.containsKey("max-connections")
+                ? m.get("max-connections").integer(0, 1_000_000).orElse(poolMaxConnections) : poolMaxConnections;
         if (url == null) {
             return null;
         }
-        return new UpstreamConfig(name != null ? name : UpstreamConfig.defaultName(url), url, weight, tags);
+        return new UpstreamConfig(name != null ? name : UpstreamConfig.defaultName(url), url, weight, tags, maxConnections);
+    }
+
+    private List<RouteConfig> routes(YamlNode node) {
+        List<RouteConfig> routes = new ArrayList<>();
+        for (YamlNode r : node.items()) {
+            Map<String, YamlNode> m = r.entries(ROUTE_KEYS);
+            List<String> match = new ArrayList<>();
+            if (m.containsKey("match")) {
+                YamlNode mn = m.get("match");
+                if (mn.isScalar()) {
+                    mn.text().ifPresent(match::add);
+                } else {
+                    mn.items().forEach(g -> g.text().ifPresent(match::add));
+                }
+            }
+            if (match.isEmpty()) {
+                r.problems("match: missing (expected: a host glob or a list of them, e.g. [\"*.example.com\"])");
+            }
+            if (!m.containsKey("pool")) {
+                r.problems("pool: missing (expected: the name of a pool)");
+                continue;
+            }
+            m.get("pool").text().ifPresent(pool -> routes.add(new RouteConfig(match, pool)));
+        }
+        return routes;
+    }
+
+    /** Routes and users may only name pools that exist. */
+    private static void checkPoolReferences(Map<String, YamlNode> top, AuthConfig auth, List<RouteConfig> routes,
+                                            List<PoolConfig> pools, Problems problems) {
+        Set<String> names = new HashSet<>();
+        pools.forEach(p -> names.add(p.name()));
+        if (names.isEmpty()) {
+            return;
+        }
+        List<YamlNode> routeNodes = top.containsKey("routes") ? top.get("routes").itemsQuietly() : List.of();
+        for (int i = 0; i < routes.size() && i < routeNodes.size(); i++) {
+            if (!names.contains(routes.get(i).pool())) {
+                problems.add(routeNodes.get(i), "route to unknown pool '" + routes.get(i).pool() + "' (pools: "
+                        + String.join(", ", names) + ")");
+            }
+        }
+        YamlNode authNode = top.get("auth");
+        for (UserConfig u : auth.users()) {
+            if (u.pool() != null && !names.contains(u.pool())) {
+                problems.add(authNode == null ? 0 : authNode.line(), "auth.users." + u.username() + ".pool",
+                        "unknown pool '" + u.pool() + "' (pools: " + String.join(", ", names) + ")");
+            }
+        }
     }
 
     private TimeoutsConfig timeouts(YamlNode node) {

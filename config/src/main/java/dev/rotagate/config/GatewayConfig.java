@@ -6,10 +6,11 @@ import java.util.List;
 
 /** The whole validated config; immutable. Pools keep their file order: the first serves by default. */
 public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
-                            TimeoutsConfig timeouts, ServerConfig server) {
+                            List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server) {
 
     public GatewayConfig {
         pools = List.copyOf(pools);
+        routes = List.copyOf(routes);
     }
 
     public PoolConfig defaultPool() {

@@ -96,15 +96,50 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(problems).containsExactly(
-                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, auth, pools, timeouts, server",
+                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, auth, pools, routes, timeouts, server",
                 "gw.yaml:4: timeouts.connect: duration: 5 seconds (expected: a number and a unit: ms, s, m, h or d, e.g. 5s)",
                 "gw.yaml:5: timeouts.idel: unknown key 'idel' (did you mean 'idle'?); known keys: connect, handshake, response, idle",
-                "gw.yaml:8: pools.dc.strategy: unknown strategy 'fastest' (expected: round-robin)",
+                "gw.yaml:8: pools.dc.strategy: unknown strategy 'fastest' (expected: round-robin, weighted, random, least-connections, least-latency)",
                 "gw.yaml:10: pools.dc.upstreams[0]: scheme: ftp (expected: http, socks4, socks4a, socks5, socks5h or direct)",
                 "gw.yaml:12: pools.dc.upstreams[2]: duplicate upstream name '10.0.0.2:3128' in this pool (set name: to tell them apart)",
                 "gw.yaml:13: pools.dc.upstreams[3]: url: missing (expected: { url: http://host:port, name: ..., weight: ..., tags: [...] })",
                 "gw.yaml:14: pools.dc.upstreams[4].weight: 0 is out of range (expected: 1 to 1000)",
                 "gw.yaml:16: pools.empty: pool 'empty' has no upstreams (expected: a list under upstreams:)");
+    }
+
+    @Test
+    void routesSessionsCapsAndUserPools() throws Exception {
+        GatewayConfig c = parse("""
+                auth: { users: [ { username: a, password: b, pool: home } ] }
+                pools:
+                  dc:
+                    session-ttl: 30s
+                    max-connections: 10
+                    upstreams: [ "http://10.0.0.1:3128", { url: "http://10.0.0.2:3128", max-connections: 2 } ]
+                  home: { upstreams: [ "direct://" ] }
+                routes:
+                  - { match: ["*.example.com", "example.org"], pool: home }
+                  - { match: "localhost", pool: dc }
+                """);
+
+        assertThat(c.defaultPool().sessionTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.defaultPool().upstreams()).extracting(UpstreamConfig::maxConnections).containsExactly(10, 2);
+        assertThat(c.auth().users().get(0).pool()).isEqualTo("home");
+        assertThat(c.routes()).hasSize(2);
+        assertThat(c.routes().get(0).matches("www.EXAMPLE.com")).isTrue();
+        assertThat(c.routes().get(0).matches("example.com")).isFalse();
+        assertThat(c.routes().get(0).matches("example.org")).isTrue();
+        assertThat(c.routes().get(1).matches("localhost")).isTrue();
+        assertThat(problems("""
+                auth: { users: [ { username: a, password: b, pool: nope } ] }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                routes:
+                  - { match: ["*"], pool: missing }
+                  - { pool: p }
+                """)).containsExactly(
+                "gw.yaml:1: auth.users.a.pool: unknown pool 'nope' (pools: p)",
+                "gw.yaml:4: routes[0]: route to unknown pool 'missing' (pools: p)",
+                "gw.yaml:5: routes[1]: match: missing (expected: a host glob or a list of them, e.g. [\"*.example.com\"])");
     }
 
     @Test

@@ -23,7 +23,9 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,9 @@ public final class GatewayServer {
         this.pools = config.pools().stream().map(UpstreamPool::fromConfig).toList();
         this.connector = new UpstreamConnector(vertx, config.timeouts());
         HttpConnectionPool httpConnections = new HttpConnectionPool(connector, Duration.ofSeconds(15), 32);
-        Dispatcher dispatcher = new Dispatcher(new Router(pools), connector);
+        Map<String, String> userPools = new HashMap<>();
+        config.auth().users().stream().filter(u -> u.pool() != null).forEach(u -> userPools.put(u.username(), u.pool()));
+        Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), connector);
         this.context = new GatewayContext(vertx, dispatcher, httpConnections, new ClientAuthenticator(config.auth()),
                 config.timeouts(), config.server());
         this.server = vertx.createNetServer(new NetServerOptions()

@@ -12,15 +12,86 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Upstream {
 
+    /** Weight of a new latency sample in the moving average (about the last 10 connects count). */
+    private static final double EWMA_ALPHA = 0.2;
+
     private final UpstreamConfig config;
+    private final long stableHash;
+    private final int maxConnections;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong latencyEwmaNanos = new java.util.concurrent.atomic.AtomicLong(-1);
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
 
     public Upstream(UpstreamConfig config) {
+        this(config, 0);
+    }
+
+    /** @param maxConnections requests and tunnels in flight at once; 0 = unlimited */
+    public Upstream(UpstreamConfig config, int maxConnections) {
         this.config = config;
+        this.maxConnections = maxConnections;
+        this.stableHash = Hashing.hash64(config.name());
+    }
+
+    /** A hash of the name, the same in every process: what rendezvous hashing ranks by. */
+    public long stableHash() {
+        return stableHash;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** True when the upstream's username carries a {@code {session}} template. */
+    public boolean isTemplated() {
+        return config.url().username() != null && config.url().username().contains(SESSION_PLACEHOLDER);
+    }
+
+    public static final String SESSION_PLACEHOLDER = "{session}";
+
+    /** The username to send for a session: the template filled in, or the plain username. */
+    public String usernameFor(String sessionId) {
+        String u = config.url().username();
+        return u == null || !u.contains(SESSION_PLACEHOLDER) ? u : u.replace(SESSION_PLACEHOLDER, sessionId);
+    }
+
+    /**
+     * Takes a slot for one request or tunnel if the upstream is below its cap; pair a success with {@link #finished}.
+     */
+    public boolean tryStart() {
+        while (true) {
+            int now = inFlight.get();
+            if (maxConnections > 0 && now >= maxConnections) {
+                return false;
+            }
+            if (inFlight.compareAndSet(now, now + 1)) {
+                requests.increment();
+                return true;
+            }
+        }
+    }
+
+    public boolean isSaturated() {
+        return maxConnections > 0 && inFlight.get() >= maxConnections;
+    }
+
+    /** Feeds a connect + handshake duration into the moving average the least-latency strategy reads. */
+    public void recordLatency(long nanos) {
+        while (true) {
+            long old = latencyEwmaNanos.get();
+            long next = old < 0 ? nanos : (long) (old + EWMA_ALPHA * (nanos - old));
+            if (latencyEwmaNanos.compareAndSet(old, next)) {
+                return;
+            }
+        }
+    }
+
+    /** Moving average of connect + handshake latency; -1 before the first sample. */
+    public long latencyEwmaNanos() {
+        return latencyEwmaNanos.get();
     }
 
     public String name() {
@@ -41,12 +112,6 @@ public final class Upstream {
 
     public UpstreamConfig config() {
         return config;
-    }
-
-    /** Marks the start of a request or tunnel through this upstream; pair with {@link #finished}. */
-    public void started() {
-        inFlight.incrementAndGet();
-        requests.increment();
     }
 
     public void finished(long in, long out) {

@@ -113,6 +113,18 @@ public final class YamlNode {
         return out;
     }
 
+    /** The items of a list without reporting anything (for a second look at an already checked node). */
+    public List<YamlNode> itemsQuietly() {
+        List<YamlNode> out = new ArrayList<>();
+        if (node instanceof SequenceNode seq) {
+            int i = 0;
+            for (Node n : seq.getValue()) {
+                out.add(new YamlNode(n, path + "[" + i++ + "]", problems, env));
+            }
+        }
+        return out;
+    }
+
     /** The scalar text with environment variables expanded; empty (with a problem) otherwise. */
     public Optional<String> text() {
         if (!(node instanceof ScalarNode s) || isNull()) {

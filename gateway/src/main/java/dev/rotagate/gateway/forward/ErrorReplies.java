@@ -35,7 +35,7 @@ public final class ErrorReplies {
         return switch (kind) {
             case UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_HANDSHAKE_TIMEOUT, RESPONSE_TIMEOUT -> HttpResponseStatus.GATEWAY_TIMEOUT;
             case NO_UPSTREAM -> HttpResponseStatus.SERVICE_UNAVAILABLE;
-            case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case BAD_REQUEST, UNKNOWN_ROUTE -> HttpResponseStatus.BAD_REQUEST;
             case REQUEST_TOO_LARGE -> HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             case AUTH_REQUIRED -> HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED;
             case UNSUPPORTED -> HttpResponseStatus.NOT_IMPLEMENTED;
@@ -46,7 +46,7 @@ public final class ErrorReplies {
 
     public static Socks5CommandStatus socks5Status(FailureKind kind) {
         return switch (kind) {
-            case TARGET_FORBIDDEN, AUTH_REQUIRED -> Socks5CommandStatus.FORBIDDEN;
+            case TARGET_FORBIDDEN, AUTH_REQUIRED, UNKNOWN_ROUTE -> Socks5CommandStatus.FORBIDDEN;
             case UPSTREAM_REFUSED, UPSTREAM_UNRESOLVED -> Socks5CommandStatus.NETWORK_UNREACHABLE;
             case TARGET_UNREACHABLE -> Socks5CommandStatus.HOST_UNREACHABLE;
             case TARGET_REFUSED -> Socks5CommandStatus.CONNECTION_REFUSED;

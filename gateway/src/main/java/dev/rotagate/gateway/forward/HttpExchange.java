@@ -44,6 +44,7 @@ public final class HttpExchange {
 
     private State state = State.SELECTING;
     private Upstream upstream;
+    private Dispatcher.Selection selection;
     private HttpConnection connection;
     private boolean prepared;
     private boolean requestComplete;
@@ -85,8 +86,8 @@ public final class HttpExchange {
                 fail(ar.cause());
                 return;
             }
-            upstream = ar.result();
-            upstream.started();
+            selection = ar.result();
+            upstream = selection.upstream();
             connect(false);
         });
     }
@@ -97,7 +98,8 @@ public final class HttpExchange {
         }
         state = State.CONNECTING;
         var pool = ctx.httpConnections();
-        (fresh ? pool.fresh(upstream, uri.target()) : pool.acquire(client.eventLoop(), upstream, uri.target()))
+        (fresh ? pool.fresh(upstream, uri.target(), selection.session())
+                : pool.acquire(client.eventLoop(), upstream, uri.target(), selection.session(), selection.sessionIsFresh()))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         fail(ar.cause());
@@ -116,7 +118,8 @@ public final class HttpExchange {
         s.closeHandler(v -> onUpstreamClosed());
         s.exceptionHandler(e -> { }); // the close that follows decides
         if (!prepared) {
-            HttpMessages.prepareRequest(request, uri, c.absoluteForm(), upstream.url());
+            HttpMessages.prepareRequest(request, uri, c.absoluteForm(), upstream.url(),
+                    upstream.usernameFor(selection.session()));
             prepared = true;
         }
         state = requestComplete ? State.AWAITING_RESPONSE : State.SENDING;

@@ -94,14 +94,17 @@ public final class HttpMessages {
     /**
      * Prepares a client request for an upstream: absolute form with the upstream's credentials for an HTTP
      * proxy, origin form (with a Host header) through a tunnel.
+     *
+     * @param username the upstream's username with any {@code {session}} template filled in
      */
-    public static void prepareRequest(HttpRequest request, AbsoluteUri uri, boolean absoluteForm, UpstreamUrl upstream) {
+    public static void prepareRequest(HttpRequest request, AbsoluteUri uri, boolean absoluteForm, UpstreamUrl upstream,
+                                      String username) {
         stripHopByHop(request.headers());
         if (absoluteForm) {
             if (upstream.hasCredentials()) {
                 String pass = upstream.password() == null ? "" : upstream.password();
                 String token = Base64.getEncoder().encodeToString(
-                        (upstream.username() + ":" + pass).getBytes(StandardCharsets.UTF_8));
+                        (username + ":" + pass).getBytes(StandardCharsets.UTF_8));
                 request.headers().add("Proxy-Authorization", "Basic " + token); // conventional case: some proxies care
             }
         } else {

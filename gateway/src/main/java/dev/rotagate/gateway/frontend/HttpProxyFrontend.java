@@ -34,6 +34,9 @@ import java.util.Optional;
 public final class HttpProxyFrontend implements Frontend {
 
     public static final String CODEC = "http";
+    private static final String SESSION_HEADER = "X-Rotagate-Session";
+    private static final String POOL_HEADER = "X-Rotagate-Pool";
+    private static final String TAG_HEADER = "X-Rotagate-Tag";
 
     private final GatewayContext ctx;
     private final MessageSocket client;
@@ -86,7 +89,8 @@ public final class HttpProxyFrontend implements Frontend {
                 replyWithoutForwarding(request, FailureKind.AUTH_REQUIRED, "proxy authentication required");
                 return;
             }
-            hints = accepted.get();
+            hints = accepted.get().withHeaders(request.headers().get(SESSION_HEADER), request.headers().get(POOL_HEADER),
+                    request.headers().getAll(TAG_HEADER));
         } catch (IllegalArgumentException e) {
             replyWithoutForwarding(request, FailureKind.BAD_REQUEST, e.getMessage());
             return;

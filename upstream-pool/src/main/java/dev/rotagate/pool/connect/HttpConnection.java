@@ -12,18 +12,27 @@ public final class HttpConnection {
     private final MessageSocket socket;
     private final Upstream upstream;
     private final HostAndPort tunnelTarget;
+    private final String session;
     private final boolean reused;
     long idleSinceNanos;
+    /** Made for one request only (a fresh credential-template session): closed, never pooled, when done. */
+    boolean oneOff;
 
-    HttpConnection(MessageSocket socket, Upstream upstream, HostAndPort tunnelTarget, boolean reused) {
+    HttpConnection(MessageSocket socket, Upstream upstream, HostAndPort tunnelTarget, String session, boolean reused) {
         this.socket = socket;
         this.upstream = upstream;
         this.tunnelTarget = tunnelTarget;
+        this.session = session;
         this.reused = reused;
     }
 
     HttpConnection reuse() {
-        return new HttpConnection(socket, upstream, tunnelTarget, true);
+        return new HttpConnection(socket, upstream, tunnelTarget, session, true);
+    }
+
+    /** The session its credential template was filled with; null when the upstream has no template. */
+    String session() {
+        return session;
     }
 
     public MessageSocket socket() {

@@ -30,7 +30,8 @@ public final class HttpConnectionPool {
     private final int maxIdlePerKey;
     private final Map<EventExecutor, Map<Key, ArrayDeque<HttpConnection>>> idleByLoop = new ConcurrentHashMap<>();
 
-    private record Key(Upstream upstream, HostAndPort target) {
+    /** {@code session}: the filled-in credential template, for upstreams whose username has one. */
+    private record Key(Upstream upstream, HostAndPort target, String session) {
     }
 
     public HttpConnectionPool(UpstreamConnector connector, Duration maxIdle, int maxIdlePerKey) {
@@ -40,8 +41,16 @@ public final class HttpConnectionPool {
     }
 
     /** An idle connection to reuse if there is a fresh one, else a new one; paused. Call on {@code loop}. */
-    public Future<HttpConnection> acquire(EventExecutor loop, Upstream upstream, HostAndPort target) {
-        Key key = key(upstream, target);
+    public Future<HttpConnection> acquire(EventExecutor loop, Upstream upstream, HostAndPort target, String session,
+                                          boolean sessionIsFresh) {
+        if (upstream.isTemplated() && sessionIsFresh) {
+            // a one-off exit: nothing to reuse, nothing to keep
+            return fresh(upstream, target, session).map(c -> {
+                c.oneOff = true;
+                return c;
+            });
+        }
+        Key key = key(upstream, target, session);
         ArrayDeque<HttpConnection> idle = idleByLoop.computeIfAbsent(loop, l -> new HashMap<>()).get(key);
         long now = System.nanoTime();
         while (idle != null && !idle.isEmpty()) {
@@ -54,29 +63,29 @@ public final class HttpConnectionPool {
             }
             c.socket().close();
         }
-        return fresh(upstream, target);
+        return fresh(upstream, target, session);
     }
 
     /** A new connection, never a pooled one: for the retry after a reused connection turned out dead. */
-    public Future<HttpConnection> fresh(Upstream upstream, HostAndPort target) {
-        Key key = key(upstream, target);
+    public Future<HttpConnection> fresh(Upstream upstream, HostAndPort target, String session) {
+        Key key = key(upstream, target, session);
         Future<MessageSocket> socket = key.target() == null
                 ? connector.connectToProxy(upstream, target)
-                : connector.connect(upstream, target);
+                : connector.connect(upstream, target, session);
         return socket.map(s -> {
             s.addCodec(CODEC, new HttpClientCodec(8192, 64 * 1024, 64 * 1024, true));
-            return new HttpConnection(s, upstream, key.target(), false);
+            return new HttpConnection(s, upstream, key.target(), key.session(), false);
         });
     }
 
     /** Hands a connection back after a complete exchange; it is kept only while the peer keeps it open. */
     public void release(HttpConnection c) {
         MessageSocket s = c.socket();
-        if (!s.isActive()) {
+        if (!s.isActive() || c.oneOff) {
             s.close();
             return;
         }
-        Key key = new Key(c.upstream(), c.tunnelTarget());
+        Key key = new Key(c.upstream(), c.tunnelTarget(), c.session());
         ArrayDeque<HttpConnection> idle = idleByLoop.computeIfAbsent(s.eventLoop(), l -> new HashMap<>())
                 .computeIfAbsent(key, k -> new ArrayDeque<>());
         if (idle.size() >= maxIdlePerKey) {
@@ -96,7 +105,9 @@ public final class HttpConnectionPool {
         idle.addLast(c);
     }
 
-    private static Key key(Upstream upstream, HostAndPort target) {
-        return upstream.url().scheme() == UpstreamScheme.HTTP ? new Key(upstream, null) : new Key(upstream, target);
+    private static Key key(Upstream upstream, HostAndPort target, String session) {
+        String credentials = upstream.isTemplated() ? session : null;
+        return upstream.url().scheme() == UpstreamScheme.HTTP
+                ? new Key(upstream, null, credentials) : new Key(upstream, target, credentials);
     }
 }

@@ -35,14 +35,18 @@ public final class UpstreamConnector {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     }
 
-    /** A byte stream to {@code target} through {@code via}, in message mode and paused (see {@link #paused}). */
-    public Future<MessageSocket> connect(Upstream via, HostAndPort target) {
+    /**
+     * A byte stream to {@code target} through {@code via}, in message mode and paused (see {@link #paused}).
+     *
+     * @param session fills a {@code {session}} template in the upstream's username
+     */
+    public Future<MessageSocket> connect(Upstream via, HostAndPort target, String session) {
         UpstreamUrl url = via.url();
         ConnectOptions options = new ConnectOptions().setTimeout((int) timeouts.connect().toMillis());
         if (url.scheme() == UpstreamScheme.DIRECT) {
             options.setHost(target.host()).setPort(target.port());
         } else {
-            options.setHost(target.host()).setPort(target.port()).setProxyOptions(proxyOptions(url));
+            options.setHost(target.host()).setPort(target.port()).setProxyOptions(proxyOptions(via, session));
         }
         return open(options, via, target);
     }
@@ -59,8 +63,12 @@ public final class UpstreamConnector {
     }
 
     private Future<MessageSocket> open(ConnectOptions options, Upstream via, HostAndPort target) {
+        long start = System.nanoTime();
         return client.connect(options)
-                .map(UpstreamConnector::paused)
+                .map(socket -> {
+                    via.recordLatency(System.nanoTime() - start); // connect + handshake: what least-latency ranks by
+                    return paused(socket);
+                })
                 .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
     }
 
@@ -75,7 +83,8 @@ public final class UpstreamConnector {
         return s;
     }
 
-    private ProxyOptions proxyOptions(UpstreamUrl url) {
+    private ProxyOptions proxyOptions(Upstream via, String session) {
+        UpstreamUrl url = via.url();
         ProxyType type = switch (url.scheme()) {
             case HTTP -> ProxyType.HTTP;
             case SOCKS4, SOCKS4A -> ProxyType.SOCKS4;
@@ -85,7 +94,7 @@ public final class UpstreamConnector {
         ProxyOptions options = new ProxyOptions().setType(type).setHost(url.host()).setPort(url.port())
                 .setConnectTimeout(timeouts.handshake());
         if (url.hasCredentials()) {
-            options.setUsername(url.username());
+            options.setUsername(via.usernameFor(session));
             options.setPassword(url.password() == null ? "" : url.password());
         }
         return options;

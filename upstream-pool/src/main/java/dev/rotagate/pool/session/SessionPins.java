@@ -1,0 +1,74 @@
+package dev.rotagate.pool.session;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rotagate.pool.Upstream;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * Which upstream each session is on. A new session goes where rendezvous hashing puts it; when that upstream becomes
+ * unavailable the session moves to its next-ranked one and stays pinned there (it does not bounce back). A pin lives
+ * for the session TTL from the session's first use, as providers' sticky sessions do, then the session may move.
+ */
+public final class SessionPins {
+
+    /** A session's upstream and when the session ends (ticker nanos). */
+    private record Pin(Upstream upstream, long expiresAtNanos) {
+    }
+
+    private final Cache<String, Pin> pins;
+    private final Ticker ticker;
+    private final long ttlNanos;
+
+    public SessionPins(Duration ttl, long maxSessions, Ticker ticker) {
+        this.ticker = ticker;
+        this.ttlNanos = ttl.toNanos();
+        this.pins = Caffeine.newBuilder()
+                .maximumSize(maxSessions)
+                .ticker(ticker)
+                .executor(Runnable::run) // maintenance on the caller: no extra thread, deterministic in tests
+                .expireAfter(new Expiry<String, Pin>() {
+                    @Override
+                    public long expireAfterCreate(String key, Pin pin, long now) {
+                        return Math.max(0, pin.expiresAtNanos() - now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Pin pin, long now, long currentDuration) {
+                        return Math.max(0, pin.expiresAtNanos() - now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Pin pin, long now, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * The upstream for a session among {@code candidates}: its pin while that one is still a candidate and eligible,
+     * else the best eligible by rendezvous (which is then pinned). Null when no candidate is eligible.
+     */
+    public Upstream pick(String key, long sessionHash, Upstream[] candidates, Predicate<Upstream> isCandidate,
+                         Predicate<Upstream> eligible) {
+        Pin pin = pins.getIfPresent(key);
+        if (pin != null && isCandidate.test(pin.upstream()) && eligible.test(pin.upstream())) {
+            return pin.upstream();
+        }
+        Upstream chosen = Rendezvous.pick(candidates, sessionHash, eligible);
+        if (chosen != null) {
+            long expiresAt = pin != null ? pin.expiresAtNanos() : ticker.read() + ttlNanos;
+            pins.put(key, new Pin(chosen, expiresAt));
+        }
+        return chosen;
+    }
+
+    public long size() {
+        pins.cleanUp();
+        return pins.estimatedSize();
+    }
+}
