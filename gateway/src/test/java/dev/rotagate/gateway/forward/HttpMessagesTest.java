@@ -36,7 +36,7 @@ class HttpMessagesTest {
                 .add("x-Keep", "2").add("Proxy-Authorization", "Basic x").add("Keep-Alive", "timeout=5")
                 .add("TE", "trailers").add("X-Rotagate-Session", "s").add("Upgrade", "h2c").add("Accept", "*/*");
 
-        HttpMessages.prepareRequest(r, HttpMessages.parseAbsolute("http://h/"), true, UpstreamUrl.parse("http://up:3128"));
+        HttpMessages.prepareRequest(r, HttpMessages.parseAbsolute("http://h/"), true, UpstreamUrl.parse("http://up:3128"), null);
 
         assertThat(r.headers().entries()).extracting(Map.Entry::getKey).containsExactly("Host", "x-Keep", "Accept");
         assertThat(r.uri()).isEqualTo("http://h/");
@@ -46,7 +46,7 @@ class HttpMessagesTest {
     void originFormThroughTunnelsAddsHostWhenMissing() {
         HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://h:8080/p?q");
 
-        HttpMessages.prepareRequest(r, HttpMessages.parseAbsolute(r.uri()), false, UpstreamUrl.parse("socks5://s:1080"));
+        HttpMessages.prepareRequest(r, HttpMessages.parseAbsolute(r.uri()), false, UpstreamUrl.parse("socks5://s:1080"), null);
 
         assertThat(r.uri()).isEqualTo("/p?q");
         assertThat(r.headers().get("Host")).isEqualTo("h:8080");
