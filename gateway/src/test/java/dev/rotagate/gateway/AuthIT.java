@@ -62,7 +62,7 @@ class AuthIT {
         try (RawHttpClient client = new RawHttpClient(gateway.port())) {
             assertThat(client.exchange(get("scraper:wrong")).status()).isEqualTo(407);
             assertThat(client.exchange(get("nobody:p@ss:word")).status()).isEqualTo(407);
-            assertThat(client.exchange(get("scraper-session-a1-tag-us:p@ss:word")).status()).isEqualTo(200);
+            assertThat(client.exchange(get("scraper-session-a1:p@ss:word")).status()).isEqualTo(200);
             assertThat(client.exchange(get("scraper-session-bad!:p@ss:word")).status()).isEqualTo(400);
         }
     }

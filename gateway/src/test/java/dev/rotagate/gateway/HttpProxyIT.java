@@ -87,7 +87,7 @@ class HttpProxyIT {
                         + "x-MiXeD-Case: yes\r\n"
                         + "Connection: keep-alive, X-Drop-Me\r\n"
                         + "X-Drop-Me: gone\r\n"
-                        + "X-Rotagate-Session: hint\r\n"
+                        + "X-Rotagate-Trace: hint\r\n"
                         + "User-Agent: test/1\r\n"
                         + "X-Last: 9\r\n\r\n");
                 assertThat(r.status()).isEqualTo(200);

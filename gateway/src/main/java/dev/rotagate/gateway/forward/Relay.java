@@ -44,6 +44,7 @@ public final class Relay {
     }
 
     private void pipe(MessageSocket from, MessageSocket to, boolean clientToUpstream) {
+        boolean[] inputEnded = {false};
         from.messageHandler(msg -> {
             if (!(msg instanceof ByteBuf buf)) {
                 ReferenceCountUtil.release(msg); // e.g. the empty LastHttpContent behind a CONNECT head
@@ -55,20 +56,23 @@ public final class Relay {
                 down += buf.readableBytes();
             }
             to.write(buf);
-            if (to.writeQueueFull()) {
+            if (to.writeQueueFull() && !inputEnded[0]) {
                 from.pause();
                 to.drainHandler(v -> from.resume());
             }
         });
         from.eventHandler(event -> {
             if (event instanceof ChannelInputShutdownEvent) {
-                // FIN from one side: pass it on after what was written so far, keep the other direction open
-                to.write(Unpooled.EMPTY_BUFFER).onComplete(v -> {
+                // FIN from one side. Bytes read before it may still wait in the paused queue (events overtake it):
+                // let them through — no more can come — and pass the FIN on after them, in a later loop task.
+                inputEnded[0] = true;
+                from.resume();
+                from.eventLoop().execute(() -> to.write(Unpooled.EMPTY_BUFFER).onComplete(v -> {
                     to.shutdownOutput();
                     if (++directionsEnded == 2) {
                         closeBoth();
                     }
-                });
+                }));
             } else {
                 ReferenceCountUtil.release(event);
             }
