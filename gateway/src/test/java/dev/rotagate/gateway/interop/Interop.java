@@ -80,8 +80,12 @@ public final class Interop {
      */
     public static void optionalPythonModule(String module, String debianPackage) {
         binary(PYTHON, "python3");
-        Assumptions.assumeTrue(importable(module), () -> PYTHON + " cannot import " + module
-                + ": this case is skipped (install the Debian package " + debianPackage + " to run it)");
+        if (!importable(module)) {
+            String message = PYTHON + " cannot import " + module + ": this case is skipped (install the Debian package "
+                    + debianPackage + " to run it)";
+            System.err.println("[interop] SKIPPED: " + message);
+            Assumptions.abort(message);
+        }
     }
 
     private static boolean importable(String module) {
@@ -110,6 +114,8 @@ public final class Interop {
             fail(message + " [" + PROPERTY + "=required" + ("true".equalsIgnoreCase(System.getenv("CI")) ? ", CI=true" : "")
                     + ": a missing interop dependency fails the build]");
         }
+        // a class skipped in @BeforeAll shows up as "Tests run: 0" in failsafe's report: say why on the console too
+        System.err.println("[interop] SKIPPED: " + message + " [" + PROPERTY + "=auto]");
         Assumptions.abort(message + " [" + PROPERTY + "=auto: skipped]");
     }
 }
