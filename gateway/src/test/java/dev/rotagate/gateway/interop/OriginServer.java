@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code /big}: 1 MiB of deterministic pseudo-random bytes ({@link #BIG_SHA256});</li>
  *   <li>{@code /small}: {@link #SMALL_TEXT};</li>
- *   <li>{@code /headers}: the request head it received, one {@code name: value} per line (names lower-case).</li>
+ *   <li>{@code /headers}: the request head it received, one {@code name: value} per line (names lower-case);</li>
+ *   <li>{@code /upload}: for any request body, {@code <length> <sha256>\n} of what arrived.</li>
  * </ul>
  */
 final class OriginServer implements AutoCloseable {
@@ -54,6 +55,11 @@ final class OriginServer implements AutoCloseable {
             server.createContext("/big", ex -> origin.reply(ex, "application/octet-stream", BIG));
             server.createContext("/small", ex -> origin.reply(ex, "text/plain; charset=utf-8",
                     SMALL_TEXT.getBytes(StandardCharsets.UTF_8)));
+            server.createContext("/upload", ex -> {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                origin.reply(ex, "text/plain; charset=utf-8",
+                        (body.length + " " + sha256(body) + "\n").getBytes(StandardCharsets.UTF_8));
+            });
             server.createContext("/headers", ex -> {
                 StringBuilder sb = new StringBuilder(ex.getRequestMethod() + " " + ex.getRequestURI() + "\n");
                 for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
