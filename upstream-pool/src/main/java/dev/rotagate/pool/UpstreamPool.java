@@ -36,8 +36,8 @@ public final class UpstreamPool {
     private final Map<List<String>, View> tagViews = new ConcurrentHashMap<>();
     private final SessionPins sessions;
 
-    /** The members that carry a set of tags, and a selector over just them. */
-    private record View(Upstream[] members, UpstreamSelector selector) {
+    /** The members that carry a set of tags, a selector over just them, and whether their weights are all equal. */
+    private record View(Upstream[] members, UpstreamSelector selector, boolean equalWeights) {
     }
 
     public UpstreamPool(String name, List<Upstream> upstreams, RotationStrategy strategy, Duration sessionTtl, Ticker ticker) {
@@ -106,7 +106,8 @@ public final class UpstreamPool {
         String key = tags.isEmpty() ? session : session + "|" + String.join(",", tags);
         long hash = Rendezvous.sessionHash(session);
         for (int i = 0; i < PICK_ATTEMPTS; i++) {
-            Upstream u = sessions.pick(key, hash, view.members(), m -> byName.get(m.name()) == m && hasTags(m, tags),
+            Upstream u = sessions.pick(key, hash, view.members(), view.equalWeights(),
+                    m -> byName.get(m.name()) == m && hasTags(m, tags),
                     m -> !m.isSaturated());
             if (u == null) {
                 return null;
@@ -153,7 +154,8 @@ public final class UpstreamPool {
     }
 
     private View viewOf(List<Upstream> members) {
-        return new View(members.toArray(new Upstream[0]), strategy.newSelector(members));
+        boolean equalWeights = members.stream().mapToInt(Upstream::weight).distinct().count() <= 1;
+        return new View(members.toArray(new Upstream[0]), strategy.newSelector(members), equalWeights);
     }
 
     private static boolean hasTags(Upstream u, List<String> tags) {

@@ -2,10 +2,12 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -200,9 +202,10 @@ public final class HttpExchange {
             return;
         }
         int code = response.status().code();
-        if (state != State.RESPONDING && code == 407 && connection.absoluteForm()) {
+        if (state != State.RESPONDING && connection.absoluteForm() && FailureClassifier.isUpstreamAuthRefusal(code,
+                response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))) {
             fail(new UpstreamFailure(FailureKind.UPSTREAM_AUTH, upstream, uri.target(),
-                    "upstream answered 407 Proxy Authentication Required", null));
+                    "upstream refused the credentials (" + response.status() + ")", null));
             return;
         }
         dropReplay();

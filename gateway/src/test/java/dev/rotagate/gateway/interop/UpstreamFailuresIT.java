@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -98,21 +97,7 @@ class UpstreamFailuresIT {
                 Arguments.of("tinyproxy, wrong upstream password", "tinyproxyWrongPassword", Client.HTTP, "ok", "upstream-auth")));
     }
 
-    /**
-     * The full contract: the error kind says whose fault it was (DESIGN §6: target faults must not count against
-     * the upstream). Fails today on two gateway bugs, both reported, not fixed here (main code is out of this
-     * change's scope):
-     * <ol>
-     *   <li>FailureClassifier tests {@code instanceof ConnectException} before {@code ProxyConnectException}, which
-     *       extends it: every SOCKS reply code, every CONNECT answer (401/403/407/5xx) and the handshake timeout
-     *       become {@code upstream-refused} ("connection refused").</li>
-     *   <li>tinyproxy answers wrong Basic credentials on an absolute-form request with
-     *       {@code 401 Unauthorized + WWW-Authenticate: Basic realm="Tinyproxy"}; HttpExchange only treats 407 as
-     *       an upstream auth failure, so the client gets tinyproxy's 401 as if the origin had asked for a login.</li>
-     * </ol>
-     */
-    @Disabled("gateway bugs: FailureClassifier maps every ProxyConnectException to upstream-refused; tinyproxy's 401"
-            + " on absolute-form requests is relayed (enable when fixed)")
+    /** The error kind says whose fault it was (DESIGN §6: target faults must not count against the upstream). */
     @ParameterizedTest(name = "{0}, {2} client: 502 {4}")
     @MethodSource("realFailuresWithKinds")
     void realUpstreamFailureNamesItsKind(String label, String gateway, Client client, String target, String kind) {

@@ -120,6 +120,14 @@ public final class FailureClassifier {
         return failure(FailureKind.UPSTREAM_ERROR, upstream, target, "bad handshake answer (" + tail + ")", e);
     }
 
+    /**
+     * Whether an HTTP upstream's answer to an absolute-form request is the proxy refusing our credentials rather than
+     * the origin's own answer: 407, or tinyproxy's 401 with its own realm (it answers wrong proxy credentials so).
+     */
+    public static boolean isUpstreamAuthRefusal(int status, String wwwAuthenticate) {
+        return status == 407 || (status == 401 && wwwAuthenticate != null && wwwAuthenticate.contains("realm=\"Tinyproxy\""));
+    }
+
     private static Throwable unwrap(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t

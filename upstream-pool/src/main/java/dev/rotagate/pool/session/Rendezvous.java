@@ -27,6 +27,27 @@ public final class Rendezvous {
 
     /** The eligible upstream with the highest score, or null when none is eligible. */
     public static Upstream pick(Upstream[] candidates, long sessionHash, Predicate<Upstream> eligible) {
+        return pick(candidates, sessionHash, eligible, false);
+    }
+
+    /**
+     * As {@link #pick(Upstream[], long, Predicate)}; with {@code equalWeights} the scores are compared by their
+     * hash alone, which orders them the same way (the score grows with u) without a logarithm per candidate.
+     */
+    public static Upstream pick(Upstream[] candidates, long sessionHash, Predicate<Upstream> eligible,
+                                boolean equalWeights) {
+        if (equalWeights) {
+            Upstream best = null;
+            long bestU = -1;
+            for (Upstream u : candidates) {
+                long x = Hashing.mix(sessionHash ^ u.stableHash()) >>> 11;
+                if (x > bestU && eligible.test(u)) {
+                    best = u;
+                    bestU = x;
+                }
+            }
+            return best;
+        }
         Upstream best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (Upstream u : candidates) {

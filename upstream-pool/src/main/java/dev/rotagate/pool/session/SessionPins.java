@@ -53,13 +53,13 @@ public final class SessionPins {
      * The upstream for a session among {@code candidates}: its pin while that one is still a candidate and eligible,
      * else the best eligible by rendezvous (which is then pinned). Null when no candidate is eligible.
      */
-    public Upstream pick(String key, long sessionHash, Upstream[] candidates, Predicate<Upstream> isCandidate,
-                         Predicate<Upstream> eligible) {
+    public Upstream pick(String key, long sessionHash, Upstream[] candidates, boolean equalWeights,
+                         Predicate<Upstream> isCandidate, Predicate<Upstream> eligible) {
         Pin pin = pins.getIfPresent(key);
         if (pin != null && isCandidate.test(pin.upstream()) && eligible.test(pin.upstream())) {
             return pin.upstream();
         }
-        Upstream chosen = Rendezvous.pick(candidates, sessionHash, eligible);
+        Upstream chosen = Rendezvous.pick(candidates, sessionHash, eligible, equalWeights);
         if (chosen != null) {
             long expiresAt = pin != null ? pin.expiresAtNanos() : ticker.read() + ttlNanos;
             pins.put(key, new Pin(chosen, expiresAt));

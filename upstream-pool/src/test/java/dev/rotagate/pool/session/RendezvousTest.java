@@ -56,6 +56,16 @@ class RendezvousTest {
     }
 
     @Test
+    void theFastPathForEqualWeightsRanksExactlyLikeTheScores() {
+        Upstream[] ups = Upstreams.named(50).toArray(new Upstream[0]);
+        for (int i = 0; i < 5000; i++) {
+            long h = Rendezvous.sessionHash("s" + i);
+
+            assertThat(Rendezvous.pick(ups, h, u -> true, true)).isSameAs(Rendezvous.pick(ups, h, u -> true, false));
+        }
+    }
+
+    @Test
     void weightsShiftTheShare() {
         List<Upstream> ups = List.of(Upstreams.of("a", 1, 0), Upstreams.of("b", 3, 0));
 
