@@ -5,6 +5,7 @@ import dev.rotagate.common.UpstreamUrl;
 import dev.rotagate.config.UpstreamConfig;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
+import dev.rotagate.pool.resilience.Attempt;
 import dev.rotagate.pool.select.RotationStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ public class PickBenchmark {
 
     @Benchmark
     public Upstream pick() {
-        Upstream u = pool.select(null, List.of());
-        u.finished(0, 0);
-        return u;
+        Attempt a = pool.select(null, List.of());
+        a.finish(0, 0);
+        return a.upstream();
     }
 }

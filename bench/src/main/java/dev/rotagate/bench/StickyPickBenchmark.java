@@ -3,6 +3,7 @@ package dev.rotagate.bench;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
+import dev.rotagate.pool.resilience.Attempt;
 import dev.rotagate.pool.select.RotationStrategy;
 import java.time.Duration;
 import java.util.List;
@@ -36,27 +37,27 @@ public class StickyPickBenchmark {
     public void setUp() {
         pool = new UpstreamPool("bench", PickBenchmark.upstreams(upstreams), RotationStrategy.roundRobin(),
                 Duration.ofMinutes(10), Ticker.systemTicker());
-        pool.select("repeat", List.of()).finished(0, 0);
+        pool.select("repeat", List.of()).finish(0, 0);
     }
 
     @Benchmark
     public Upstream repeatSession() {
-        Upstream u = pool.select("repeat", List.of());
-        u.finished(0, 0);
-        return u;
+        Attempt a = pool.select("repeat", List.of());
+        a.finish(0, 0);
+        return a.upstream();
     }
 
     @Benchmark
     public Upstream newSession() {
-        Upstream u = pool.select("s" + next++, List.of());
-        u.finished(0, 0);
-        return u;
+        Attempt a = pool.select("s" + next++, List.of());
+        a.finish(0, 0);
+        return a.upstream();
     }
 
     @Benchmark
     public Upstream baseline() {
-        Upstream u = pool.select(null, List.of());
-        u.finished(0, 0);
-        return u;
+        Attempt a = pool.select(null, List.of());
+        a.finish(0, 0);
+        return a.upstream();
     }
 }

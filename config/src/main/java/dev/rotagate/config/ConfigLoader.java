@@ -33,7 +33,12 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final List<String> TOP_KEYS = List.of("listen", "auth", "pools", "routes", "timeouts", "server");
+    private static final List<String> TOP_KEYS = List.of("listen", "auth", "pools", "routes", "timeouts", "server", "breaker",
+            "retry", "bans");
+    private static final List<String> BREAKER_KEYS = List.of("failure-rate", "window", "minimum-calls",
+            "consecutive-failures", "open-for", "ejection-time", "max-ejection-time", "max-ejected-percent", "panic");
+    private static final List<String> RETRY_KEYS = List.of("attempts", "budget-percent", "min-concurrent");
+    private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry");
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
     private static final List<String> USER_KEYS = List.of("username", "password", "pool");
     private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections");
@@ -115,7 +120,10 @@ public final class ConfigLoader {
             problems.add(at == null ? 0 : at.line(), "listen", listen + " is reachable from other machines but auth.users is empty;"
                     + " add users, or set auth.allow-open-proxy: true if this is really meant to be an open proxy");
         }
-        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server);
+        BreakerConfig breaker = top.containsKey("breaker") ? breaker(top.get("breaker")) : BreakerConfig.DEFAULTS;
+        RetryConfig retry = top.containsKey("retry") ? retry(top.get("retry")) : RetryConfig.DEFAULTS;
+        BansConfig bans = top.containsKey("bans") ? bans(top.get("bans")) : BansConfig.DEFAULTS;
+        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans);
     }
 
     private AuthConfig auth(YamlNode node) {
@@ -308,6 +316,51 @@ public final class ConfigLoader {
             }
             return true;
         }).orElse(dflt);
+    }
+
+    private BreakerConfig breaker(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(BREAKER_KEYS);
+        BreakerConfig d = BreakerConfig.DEFAULTS;
+        BreakerConfig.Panic panic = d.panic();
+        if (m.containsKey("panic")) {
+            panic = m.get("panic").parsed(t -> switch (t.trim().toLowerCase(Locale.ROOT)) {
+                case "fail-fast" -> BreakerConfig.Panic.FAIL_FAST;
+                case "use-all" -> BreakerConfig.Panic.USE_ALL;
+                default -> throw new IllegalArgumentException("unknown panic mode '" + t + "' (expected: fail-fast or use-all)");
+            }).orElse(panic);
+        }
+        return new BreakerConfig(integer(m, "failure-rate", d.failureRate(), 1, 100), integer(m, "window", d.window(), 1, 10_000),
+                integer(m, "minimum-calls", d.minimumCalls(), 1, 10_000),
+                integer(m, "consecutive-failures", d.consecutiveFailures(), 1, 1000), duration(m, "open-for", d.openFor()),
+                duration(m, "ejection-time", d.ejectionTime()), duration(m, "max-ejection-time", d.maxEjectionTime()),
+                integer(m, "max-ejected-percent", d.maxEjectedPercent(), 0, 100), panic);
+    }
+
+    private RetryConfig retry(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(RETRY_KEYS);
+        RetryConfig d = RetryConfig.DEFAULTS;
+        return new RetryConfig(integer(m, "attempts", d.attempts(), 1, 10), integer(m, "budget-percent", d.budgetPercent(), 0, 100),
+                integer(m, "min-concurrent", d.minConcurrent(), 0, 100_000));
+    }
+
+    private BansConfig bans(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(BANS_KEYS);
+        BansConfig d = BansConfig.DEFAULTS;
+        List<Integer> statuses = d.statuses();
+        if (m.containsKey("status")) {
+            List<Integer> list = new ArrayList<>();
+            for (YamlNode n : m.get("status").items()) {
+                n.integer(100, 599).ifPresent(list::add);
+            }
+            statuses = list;
+        }
+        boolean retry = m.containsKey("retry") ? m.get("retry").bool().orElse(d.retry()) : d.retry();
+        return new BansConfig(statuses, duration(m, "cooldown", d.cooldown()), duration(m, "max-cooldown", d.maxCooldown()), retry);
+    }
+
+    private static int integer(Map<String, YamlNode> m, String key, int dflt, int min, int max) {
+        YamlNode n = m.get(key);
+        return n == null ? dflt : n.integer(min, max).orElse(dflt);
     }
 
     private ServerConfig server(YamlNode node) {

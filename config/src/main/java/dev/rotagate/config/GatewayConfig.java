@@ -6,7 +6,8 @@ import java.util.List;
 
 /** The whole validated config; immutable. Pools keep their file order: the first serves by default. */
 public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
-                            List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server) {
+                            List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server,
+                            BreakerConfig breaker, RetryConfig retry, BansConfig bans) {
 
     public GatewayConfig {
         pools = List.copyOf(pools);

@@ -1,7 +1,11 @@
 package dev.rotagate.gateway;
 
 import dev.rotagate.config.GatewayConfig;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.gateway.forward.Dispatcher;
+import dev.rotagate.gateway.forward.RetryBudget;
+import dev.rotagate.pool.resilience.DomainBans;
+import dev.rotagate.pool.resilience.UpstreamState;
 import dev.rotagate.gateway.forward.GatewayContext;
 import dev.rotagate.gateway.forward.Router;
 import dev.rotagate.gateway.frontend.ClientAuthenticator;
@@ -44,14 +48,20 @@ public final class GatewayServer {
 
     private GatewayServer(Vertx vertx, GatewayConfig config) {
         this.config = config;
-        this.pools = config.pools().stream().map(UpstreamPool::fromConfig).toList();
+        Ticker ticker = Ticker.systemTicker();
+        DomainBans bans = new DomainBans(config.bans(), ticker);
+        // a half-open breaker whose trial reports got lost frees its permits after one connect + handshake time
+        Duration maxHalfOpen = config.timeouts().connect().plus(config.timeouts().handshake()).multipliedBy(2);
+        this.pools = config.pools().stream().map(p -> UpstreamPool.fromConfig(p, config.breaker(), maxHalfOpen, bans,
+                UpstreamState.HEALTHY, ticker)).toList();
         this.connector = new UpstreamConnector(vertx, config.timeouts());
         HttpConnectionPool httpConnections = new HttpConnectionPool(connector, Duration.ofSeconds(15), 32);
         Map<String, String> userPools = new HashMap<>();
         config.auth().users().stream().filter(u -> u.pool() != null).forEach(u -> userPools.put(u.username(), u.pool()));
-        Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), connector);
+        Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), connector,
+                new RetryBudget(config.retry()), config.retry().attempts());
         this.context = new GatewayContext(vertx, dispatcher, httpConnections, new ClientAuthenticator(config.auth()),
-                config.timeouts(), config.server());
+                config.timeouts(), config.server(), config.bans(), bans);
         this.server = vertx.createNetServer(new NetServerOptions()
                 .setHost(config.listen().host())
                 .setPort(config.listen().port())

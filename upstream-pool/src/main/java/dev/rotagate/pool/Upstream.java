@@ -1,6 +1,11 @@
 package dev.rotagate.pool;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.common.UpstreamUrl;
+import dev.rotagate.config.BreakerConfig;
+import dev.rotagate.pool.resilience.UpstreamHealth;
+import dev.rotagate.pool.resilience.UpstreamState;
+import java.time.Duration;
 import dev.rotagate.config.UpstreamConfig;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +21,7 @@ public final class Upstream {
     private static final double EWMA_ALPHA = 0.2;
 
     private final UpstreamConfig config;
+    private final UpstreamHealth health;
     private final long stableHash;
     private final int maxConnections;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -31,9 +37,20 @@ public final class Upstream {
 
     /** @param maxConnections requests and tunnels in flight at once; 0 = unlimited */
     public Upstream(UpstreamConfig config, int maxConnections) {
+        this(config, maxConnections, UpstreamHealth.create(config.name(), BreakerConfig.DEFAULTS, Duration.ofSeconds(30),
+                Ticker.systemTicker(), UpstreamState.HEALTHY));
+    }
+
+    public Upstream(UpstreamConfig config, int maxConnections, UpstreamHealth health) {
         this.config = config;
         this.maxConnections = maxConnections;
+        this.health = health;
         this.stableHash = Hashing.hash64(config.name());
+    }
+
+    /** State, breaker and fault counters. */
+    public UpstreamHealth health() {
+        return health;
     }
 
     /** A hash of the name, the same in every process: what rendezvous hashing ranks by. */

@@ -1,23 +1,33 @@
 package dev.rotagate.pool;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rotagate.config.BansConfig;
+import dev.rotagate.config.BreakerConfig;
 import dev.rotagate.config.PoolConfig;
+import dev.rotagate.pool.resilience.Attempt;
+import dev.rotagate.pool.resilience.DomainBans;
+import dev.rotagate.pool.resilience.UpstreamHealth;
+import dev.rotagate.pool.resilience.UpstreamState;
+import dev.rotagate.pool.resilience.UpstreamStates;
 import dev.rotagate.pool.select.RotationStrategy;
 import dev.rotagate.pool.select.UpstreamSelector;
 import dev.rotagate.pool.session.Rendezvous;
 import dev.rotagate.pool.session.SessionPins;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * A named group of upstreams. Selection is filters, then one strategy (gost's Selector = Filter* + Strategy):
- * the tag filter is a precomputed view with its own selector, the cap filter is applied to the strategy's pick,
- * and a session picks by its pin or rendezvous rank instead of the strategy.
+ * the tag filter is a precomputed view with its own selector; state, cap, ban and already-tried filters are applied
+ * to the strategy's pick (or to the session's rendezvous ranking); last, the chosen upstream's breaker is asked for a
+ * permit — breakers are never pre-filtered, or an open one would never get its half-open trial.
  */
 public final class UpstreamPool {
 
@@ -25,7 +35,7 @@ public final class UpstreamPool {
     private static final int MAX_CACHED_VIEWS = 1024;
     /** Sessions remembered per pool; the least recently used go first beyond that. */
     private static final long MAX_SESSIONS = 1_000_000;
-    /** Strategy picks that may land on a saturated upstream before a scan. */
+    /** Strategy picks that may be filtered out before a scan over every member. */
     private static final int PICK_ATTEMPTS = 3;
 
     private final String name;
@@ -35,28 +45,46 @@ public final class UpstreamPool {
     private final Map<String, Upstream> byName = new HashMap<>();
     private final Map<List<String>, View> tagViews = new ConcurrentHashMap<>();
     private final SessionPins sessions;
+    private final UpstreamStates states;
+    private final DomainBans bans;
+    private final BreakerConfig.Panic panic;
 
     /** The members that carry a set of tags, a selector over just them, and whether their weights are all equal. */
     private record View(Upstream[] members, UpstreamSelector selector, boolean equalWeights) {
     }
 
-    public UpstreamPool(String name, List<Upstream> upstreams, RotationStrategy strategy, Duration sessionTtl, Ticker ticker) {
+    public UpstreamPool(String name, List<Upstream> upstreams, RotationStrategy strategy, Duration sessionTtl,
+                        UpstreamStates states, DomainBans bans, Ticker ticker) {
         this.name = name;
         this.upstreams = List.copyOf(upstreams);
         this.strategy = strategy;
         this.all = viewOf(this.upstreams);
         this.upstreams.forEach(u -> byName.put(u.name(), u));
         this.sessions = new SessionPins(sessionTtl, MAX_SESSIONS, ticker);
+        this.states = states;
+        this.bans = bans;
+        this.panic = states.config().panic();
+        states.setMembers(this.upstreams);
     }
 
-    public static UpstreamPool fromConfig(PoolConfig config, Ticker ticker) {
-        List<Upstream> members = config.upstreams().stream().map(u -> new Upstream(u, u.maxConnections())).toList();
-        return new UpstreamPool(config.name(), members, RotationStrategy.of(config.strategy()),
-                config.sessionTtl(), ticker);
+    /** A pool without bans, with default breaker settings: for tests and benchmarks. */
+    public UpstreamPool(String name, List<Upstream> upstreams, RotationStrategy strategy, Duration sessionTtl, Ticker ticker) {
+        this(name, upstreams, strategy, sessionTtl,
+                new UpstreamStates(name, BreakerConfig.DEFAULTS, ticker, System::currentTimeMillis),
+                new DomainBans(BansConfig.DEFAULTS, ticker), ticker);
     }
 
-    public static UpstreamPool fromConfig(PoolConfig config) {
-        return fromConfig(config, Ticker.systemTicker());
+    /**
+     * @param maxHalfOpen how long a half-open breaker waits for its trial reports before giving the permits back
+     * @param initial     the state new upstreams start in (PROBING when probes must pass first)
+     */
+    public static UpstreamPool fromConfig(PoolConfig config, BreakerConfig breaker, Duration maxHalfOpen, DomainBans bans,
+                                          UpstreamState initial, Ticker ticker) {
+        List<Upstream> members = config.upstreams().stream().map(u -> new Upstream(u, u.maxConnections(),
+                UpstreamHealth.create(config.name() + "/" + u.name(), breaker, maxHalfOpen, ticker, initial))).toList();
+        UpstreamStates states = new UpstreamStates(config.name(), breaker, ticker, System::currentTimeMillis);
+        return new UpstreamPool(config.name(), members, RotationStrategy.of(config.strategy()), config.sessionTtl(),
+                states, bans, ticker);
     }
 
     public String name() {
@@ -71,56 +99,86 @@ public final class UpstreamPool {
         return byName.get(upstreamName);
     }
 
+    public UpstreamStates states() {
+        return states;
+    }
+
+    public DomainBans bans() {
+        return bans;
+    }
+
     /** True when some upstream carries every one of {@code tags}. */
     public boolean hasUpstreamWithTags(List<String> tags) {
         return tags.isEmpty() || tagView(tags).members().length > 0;
     }
 
     /**
-     * Picks an upstream and takes a slot on it (pair with {@link Upstream#finished}). With a session the pick is
-     * sticky. Null when no upstream with the tags has a free slot.
+     * Picks an upstream and takes a slot and a breaker permit on it: end the attempt with {@link Attempt#finish}.
+     * With a session the pick is sticky (rendezvous order, pinned). Null when nothing passes the filters.
+     *
+     * @param domain   the target host, for per-domain bans (null: none apply)
+     * @param excluded upstreams already tried for this request
      */
-    public Upstream select(String session, List<String> tags) {
+    public Attempt select(String session, List<String> tags, String domain, Collection<Upstream> excluded) {
         View view = tags.isEmpty() ? all : tagView(tags);
-        if (session != null) {
-            return selectForSession(session, tags, view);
+        Predicate<Upstream> usable = u -> !excluded.contains(u) && states.isEligible(u) && !u.isSaturated()
+                && !bans.isBanned(u, domain);
+        Attempt attempt = session != null ? selectForSession(session, tags, view, usable) : selectByStrategy(view, usable);
+        if (attempt == null && panic == BreakerConfig.Panic.USE_ALL && noneEligible(view, excluded)) {
+            // panic: nothing is healthy, so health is ignored rather than failing every request
+            attempt = firstUsable(view.members(), u -> !excluded.contains(u) && !u.isSaturated(), false);
         }
+        return attempt;
+    }
+
+    /** Picks without domain or exclusions. */
+    public Attempt select(String session, List<String> tags) {
+        return select(session, tags, null, List.of());
+    }
+
+    /** Picks without tags, session, domain or exclusions. */
+    public Attempt select() {
+        return select(null, List.of());
+    }
+
+    private Attempt selectByStrategy(View view, Predicate<Upstream> usable) {
         for (int i = 0; i < PICK_ATTEMPTS; i++) {
             Upstream u = view.selector().select();
             if (u == null) {
                 return null;
             }
-            if (u.tryStart()) {
-                return u;
+            if (usable.test(u)) {
+                Attempt a = acquire(u, true);
+                if (a != null) {
+                    return a;
+                }
             }
         }
-        return firstWithFreeSlot(view.members());
+        return firstUsable(view.members(), usable, true);
     }
 
-    /** Picks without tags or session. */
-    public Upstream select() {
-        return select(null, List.of());
-    }
-
-    private Upstream selectForSession(String session, List<String> tags, View view) {
+    private Attempt selectForSession(String session, List<String> tags, View view, Predicate<Upstream> usable) {
         String key = tags.isEmpty() ? session : session + "|" + String.join(",", tags);
         long hash = Rendezvous.sessionHash(session);
+        List<Upstream> refused = new ArrayList<>(0);
         for (int i = 0; i < PICK_ATTEMPTS; i++) {
             Upstream u = sessions.pick(key, hash, view.members(), view.equalWeights(),
                     m -> byName.get(m.name()) == m && hasTags(m, tags),
-                    m -> !m.isSaturated());
+                    m -> usable.test(m) && !refused.contains(m));
             if (u == null) {
                 return null;
             }
-            if (u.tryStart()) {
-                return u;
+            Attempt a = acquire(u, true);
+            if (a != null) {
+                return a;
             }
+            refused.add(u); // its breaker is open or it just filled up: the session moves on in rendezvous order
         }
         return null;
     }
 
-    /** All candidates saturated by the strategy's picks: look at each once, from a random place. */
-    private static Upstream firstWithFreeSlot(Upstream[] members) {
+    /** Looks at each member once, from a random place. */
+    private Attempt firstUsable(Upstream[] members, Predicate<Upstream> usable, boolean askBreaker) {
         int n = members.length;
         if (n == 0) {
             return null;
@@ -128,11 +186,80 @@ public final class UpstreamPool {
         int start = ThreadLocalRandom.current().nextInt(n);
         for (int k = 0; k < n; k++) {
             Upstream u = members[(start + k) % n];
-            if (u.tryStart()) {
-                return u;
+            if (usable.test(u)) {
+                Attempt a = acquire(u, askBreaker);
+                if (a != null) {
+                    return a;
+                }
             }
         }
         return null;
+    }
+
+    /** Breaker permit, then a slot; the permit goes back if the slot cannot be had. */
+    private Attempt acquire(Upstream u, boolean askBreaker) {
+        boolean permitted = u.health().breaker().tryAcquirePermission();
+        if (askBreaker && !permitted) {
+            return null;
+        }
+        if (!u.tryStart()) {
+            if (permitted) {
+                u.health().breaker().releasePermission();
+            }
+            return null;
+        }
+        if (!permitted) {
+            // panic mode: used against its breaker; the report must not count as a trial call
+            return new Attempt(u, states, false);
+        }
+        return new Attempt(u, states, true);
+    }
+
+    private boolean noneEligible(View view, Collection<Upstream> excluded) {
+        for (Upstream u : view.members()) {
+            if (!excluded.contains(u) && states.isEligible(u)
+                    && u.health().breaker().getState() != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Why {@link #select} found nothing, for the client's error message (cold path). */
+    public String explainNoUpstream(List<String> tags, String domain, Collection<Upstream> excluded) {
+        View view = tags.isEmpty() ? all : tagView(tags);
+        int ineligible = 0;
+        int open = 0;
+        int full = 0;
+        int banned = 0;
+        int tried = 0;
+        for (Upstream u : view.members()) {
+            if (excluded.contains(u)) {
+                tried++;
+            } else if (!states.isEligible(u)) {
+                ineligible++;
+            } else if (u.health().breaker().getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+                open++;
+            } else if (u.isSaturated()) {
+                full++;
+            } else if (bans.isBanned(u, domain)) {
+                banned++;
+            }
+        }
+        StringBuilder b = new StringBuilder("no upstream available in pool ").append(name)
+                .append(tags.isEmpty() ? "" : " with tags " + tags).append(": ").append(view.members().length).append(" upstream(s)");
+        appendCount(b, tried, "already tried");
+        appendCount(b, ineligible, "out of rotation");
+        appendCount(b, open, "with an open circuit breaker");
+        appendCount(b, full, "at their connection limit");
+        appendCount(b, banned, "banned for " + domain);
+        return b.toString();
+    }
+
+    private static void appendCount(StringBuilder b, int n, String what) {
+        if (n > 0) {
+            b.append(", ").append(n).append(' ').append(what);
+        }
     }
 
     private View tagView(List<String> tags) {

@@ -21,11 +21,13 @@ class UpstreamPoolTest {
     }
 
     private static Upstream pickAndRelease(UpstreamPool pool, String session, List<String> tags) {
-        Upstream u = pool.select(session, tags);
-        if (u != null) {
-            u.finished(0, 0);
+        var attempt = pool.select(session, tags);
+        if (attempt == null) {
+            return null;
         }
-        return u;
+        attempt.succeeded();
+        attempt.finish(0, 0);
+        return attempt.upstream();
     }
 
     @Test
@@ -81,9 +83,9 @@ class UpstreamPoolTest {
                 Upstreams.of("de1", 1, 0, "de"));
         UpstreamPool pool = pool(ups);
 
-        Upstream a = pool.select(null, List.of("us"));
-        Upstream b = pool.select(null, List.of("us"));
-        Upstream none = pool.select(null, List.of("us"));
+        Upstream a = pool.select(null, List.of("us")).upstream();
+        Upstream b = pool.select(null, List.of("us")).upstream();
+        var none = pool.select(null, List.of("us"));
 
         assertThat(Set.of(a.name(), b.name())).containsExactlyInAnyOrder("us1", "us2");
         assertThat(none).as("every us upstream is at its cap").isNull();

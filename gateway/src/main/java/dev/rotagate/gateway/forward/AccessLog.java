@@ -10,8 +10,14 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("rotagate.access");
+    private static final Logger BANS = LoggerFactory.getLogger("rotagate.bans");
 
     private AccessLog() {
+    }
+
+    /** A (upstream, domain) ban: a state change, so on its own logger. */
+    public static void ban(String upstream, String domain, int status, long cooldownNanos) {
+        BANS.info("upstream {} banned for {} for {}s after status {}", upstream, domain, cooldownNanos / 1_000_000_000L, status);
     }
 
     public static void log(ProxyRequest request, String method, String upstream, int status, long bytesUp,

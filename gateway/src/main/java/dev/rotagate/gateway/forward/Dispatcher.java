@@ -2,60 +2,107 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.UpstreamConnector;
 import dev.rotagate.pool.connect.UpstreamFailure;
+import dev.rotagate.pool.resilience.Attempt;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Route → select → connect: turns a request into an upstream (and for tunnels, a connection through it). */
+/**
+ * Route → select → connect, with retries: a tunnel whose upstream fails before the client got its answer is tried
+ * again on a different upstream (a session walks its rendezvous order), up to {@code retry.attempts} tries and
+ * within the retry budget.
+ */
 public final class Dispatcher {
 
     /**
-     * A chosen upstream with a slot taken (end it with {@link Upstream#finished}) and the session that fills its
+     * A chosen upstream with a slot and a breaker permit (an {@link Attempt}) and the session that fills its
      * credential template: the client's, or a fresh random one per request or tunnel.
      */
-    public record Selection(Upstream upstream, String session, boolean sessionIsFresh) {
+    public record Selection(Attempt attempt, String session, boolean sessionIsFresh) {
+        public Upstream upstream() {
+            return attempt.upstream();
+        }
     }
 
     private final Router router;
     private final UpstreamConnector connector;
+    private final RetryBudget budget;
+    private final int maxAttempts;
 
-    public Dispatcher(Router router, UpstreamConnector connector) {
+    public Dispatcher(Router router, UpstreamConnector connector, RetryBudget budget, int maxAttempts) {
         this.router = router;
         this.connector = connector;
+        this.budget = budget;
+        this.maxAttempts = maxAttempts;
     }
 
-    /** An upstream for a request, or a {@link GatewayError} (unknown route: 400; none free: 503). */
-    public Future<Selection> select(ProxyRequest request) {
+    public Router router() {
+        return router;
+    }
+
+    public RetryBudget budget() {
+        return budget;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** An upstream for a request, avoiding {@code excluded}; or a {@link GatewayError} (unknown route 400, none 503). */
+    public Future<Selection> select(ProxyRequest request, Collection<Upstream> excluded) {
         Router.Route route;
         try {
             route = router.route(request);
         } catch (GatewayError e) {
             return Future.failedFuture(e);
         }
-        Upstream upstream = route.pool().select(route.session(), route.tags());
-        if (upstream == null) {
-            return Future.failedFuture(new GatewayError(FailureKind.NO_UPSTREAM, "no upstream available in "
-                    + route.pool() + (route.tags().isEmpty() ? "" : " with tags " + route.tags())
-                    + ": all are at their connection limit"));
+        String domain = request.target().host();
+        Attempt attempt = route.pool().select(route.session(), route.tags(), domain, excluded);
+        if (attempt == null) {
+            return Future.failedFuture(new GatewayError(FailureKind.NO_UPSTREAM,
+                    route.pool().explainNoUpstream(route.tags(), domain, excluded)));
         }
         boolean fresh = route.session() == null;
-        return Future.succeededFuture(new Selection(upstream, fresh ? randomSession() : route.session(), fresh));
+        return Future.succeededFuture(new Selection(attempt, fresh ? randomSession() : route.session(), fresh));
     }
 
-    /** A tunnel to the request's target; on success the caller ends the upstream's slot, on failure it is ended. */
+    /** A tunnel to the request's target, retried on other upstreams after proxy faults. */
     public Future<Tunnel> openTunnel(ProxyRequest request) {
-        return select(request).compose(selection -> {
-            Upstream upstream = selection.upstream();
-            return connector.connect(upstream, request.target(), selection.session())
-                    .map(socket -> new Tunnel(upstream, socket))
-                    .onFailure(e -> {
-                        if (e instanceof UpstreamFailure f && f.kind().isProxyFault()) {
-                            upstream.failed();
+        budget.requestStarted();
+        return tryTunnel(request, new ArrayList<>(maxAttempts), null)
+                .onFailure(e -> budget.requestEnded());
+    }
+
+    private Future<Tunnel> tryTunnel(ProxyRequest request, List<Upstream> tried, UpstreamFailure previous) {
+        return select(request, tried).recover(e -> Future.failedFuture(previous != null ? previous : e)).compose(selection -> {
+            Attempt attempt = selection.attempt();
+            return connector.connect(attempt.upstream(), request.target(), selection.session())
+                    .map(socket -> {
+                        attempt.succeeded();
+                        return new Tunnel(attempt, socket, tried.size() + 1);
+                    })
+                    .recover(e -> {
+                        UpstreamFailure failure = FailureClassifier.classify(e, attempt.upstream(), request.target());
+                        attempt.failed(failure.kind(), failure);
+                        attempt.finish(0, 0);
+                        tried.add(attempt.upstream());
+                        if (!failure.kind().isProxyFault() || tried.size() >= maxAttempts || !budget.tryStartRetry()) {
+                            return Future.failedFuture(failure);
                         }
-                        upstream.finished(0, 0);
+                        return tryTunnel(request, tried, failure).onComplete(ar -> budget.retryEnded());
                     });
         });
+    }
+
+    /** Ends a tunnel: the upstream's slot and the request's place in the retry budget. */
+    public void finished(Tunnel tunnel, long bytesIn, long bytesOut) {
+        tunnel.attempt().finish(bytesIn, bytesOut);
+        budget.requestEnded();
     }
 
     /** A random session id for credential templates: a new exit per request when the client asked for none. */

@@ -1,35 +1,43 @@
 package dev.rotagate.gateway.forward;
 
+import dev.rotagate.common.Durations;
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.connect.UpstreamFailure;
+import dev.rotagate.pool.resilience.Attempt;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import io.vertx.core.Future;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
  * One plain HTTP request and its response, relayed as Netty objects between the client and a keep-alive
  * connection through the chosen upstream. Backpressure both ways: a full write queue pauses the reader.
  *
- * <p>Until the first response byte the request is kept (up to {@link #REPLAY_LIMIT} bytes of body) so that a
- * pooled connection the upstream closed without saying so (tinyproxy does) is retried on a fresh connection
- * instead of failing the client.
+ * <p>Until the first response byte the request is kept (up to {@link #REPLAY_LIMIT} bytes of body), so that it can
+ * be sent again: on a fresh connection when a pooled one turns out dead (tinyproxy closes idle keep-alive
+ * connections without saying so), on another upstream after a proxy fault (within the retry budget), or on another
+ * upstream when the response is a ban and {@code bans.retry} is on.
  */
 public final class HttpExchange {
 
     static final int REPLAY_LIMIT = 64 * 1024;
+    /** Methods that may be sent again after the upstream may have seen them (RFC 9110 §9.2.2). */
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
     private enum State { SELECTING, CONNECTING, SENDING, AWAITING_RESPONSE, RESPONDING, DONE }
 
@@ -41,16 +49,19 @@ public final class HttpExchange {
     private final boolean clientKeepAlive;
     private final boolean expectsBody;
     private final BiConsumer<Boolean, Future<Void>> onDone;
-    private Future<Void> lastWrite = Future.succeededFuture();
     private final long startNanos = System.nanoTime();
 
     private State state = State.SELECTING;
-    private Upstream upstream;
     private Dispatcher.Selection selection;
+    private Attempt attempt;
+    private Upstream upstream;
     private HttpConnection connection;
-    private boolean prepared;
+    private final List<Upstream> tried = new ArrayList<>(3);
+    private boolean inRetryBudget;
+    private boolean staleRetried;
+    private boolean banRetried;
     private boolean requestComplete;
-    private boolean retried;
+    private boolean sentOnce;
     /** Request body parts that arrived before a connection was ready; written by {@link #send}. */
     private final List<HttpContent> pending = new ArrayList<>();
     /** Copies of every request body part while a replay is still possible. */
@@ -64,6 +75,7 @@ public final class HttpExchange {
     private long bytesUp;
     private long bytesDown;
     private long responseTimer = -1;
+    private Future<Void> lastWrite = Future.succeededFuture();
 
     /**
      * @param onDone called once with whether the client connection may serve another request, and the write of
@@ -83,30 +95,43 @@ public final class HttpExchange {
 
     public void start() {
         client.pause();
-        ctx.dispatcher().select(proxyRequest).onComplete(ar -> {
+        ctx.dispatcher().budget().requestStarted();
+        selectUpstream(null);
+    }
+
+    /** Picks an upstream not tried yet; {@code previous} is the failure that made this a retry. */
+    private void selectUpstream(Throwable previous) {
+        state = State.SELECTING;
+        ctx.dispatcher().select(proxyRequest, tried).onComplete(ar -> {
+            if (state == State.DONE) {
+                if (ar.succeeded()) {
+                    ar.result().attempt().finish(0, 0);
+                }
+                return;
+            }
             if (ar.failed()) {
-                fail(ar.cause());
+                fail(previous != null ? previous : ar.cause());
                 return;
             }
             selection = ar.result();
-            upstream = selection.upstream();
+            attempt = selection.attempt();
+            upstream = attempt.upstream();
             connect(false);
         });
     }
 
     private void connect(boolean fresh) {
-        if (state == State.DONE) {
-            return;
-        }
         state = State.CONNECTING;
         var pool = ctx.httpConnections();
         (fresh ? pool.fresh(upstream, uri.target(), selection.session())
                 : pool.acquire(client.eventLoop(), upstream, uri.target(), selection.session(), selection.sessionIsFresh()))
                 .onComplete(ar -> {
-                    if (ar.failed()) {
-                        fail(ar.cause());
-                    } else if (state == State.DONE) {
-                        ar.result().socket().close();
+                    if (state == State.DONE) {
+                        if (ar.succeeded()) {
+                            ar.result().socket().close();
+                        }
+                    } else if (ar.failed()) {
+                        upstreamFailed(FailureClassifier.classify(ar.cause(), upstream, uri.target()), false);
                     } else {
                         send(ar.result());
                     }
@@ -119,14 +144,10 @@ public final class HttpExchange {
         s.messageHandler(this::onUpstreamMessage);
         s.closeHandler(v -> onUpstreamClosed());
         s.exceptionHandler(e -> { }); // the close that follows decides
-        if (!prepared) {
-            HttpMessages.prepareRequest(request, uri, c.absoluteForm(), upstream.url(),
-                    upstream.usernameFor(selection.session()));
-            prepared = true;
-        }
         state = requestComplete ? State.AWAITING_RESPONSE : State.SENDING;
-        s.write(request);
-        if (retried) {
+        s.write(HttpMessages.forUpstream(request, uri, c.absoluteForm(), upstream.url(),
+                upstream.usernameFor(selection.session())));
+        if (sentOnce) {
             // a replay: everything received so far is in kept; the pending originals are copies of it
             kept.forEach(part -> s.write(part.retainedDuplicate()));
             pending.forEach(ReferenceCountUtil::release);
@@ -134,6 +155,7 @@ public final class HttpExchange {
             pending.forEach(s::write);
         }
         pending.clear();
+        sentOnce = true;
         s.resume();
         if (requestComplete) {
             startResponseTimer();
@@ -156,10 +178,10 @@ public final class HttpExchange {
                 keptBytes += size;
                 kept.add(part.retainedDuplicate());
             } else {
-                dropReplay(); // too large to hold: this request is not retried
+                dropReplay(); // too large to hold: this request is not sent twice
             }
         }
-        if (connection == null) {
+        if (connection == null || state == State.SELECTING || state == State.CONNECTING) {
             pending.add(part);
         } else {
             MessageSocket s = connection.socket();
@@ -187,36 +209,54 @@ public final class HttpExchange {
         if (msg instanceof HttpResponse response) {
             onResponseHead(response);
         }
-        if (msg instanceof HttpContent part && state != State.DONE) {
-            onResponseContent(part);
-        } else if (!(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg);
+        if (msg instanceof HttpContent part) {
+            if (state == State.RESPONDING) {
+                onResponseContent(part);
+            } else {
+                ReferenceCountUtil.release(part); // the rest of an answer that was not passed on
+            }
         }
     }
 
     private void onResponseHead(HttpResponse response) {
         cancelResponseTimer();
         if (response.decoderResult().isFailure()) {
-            fail(new UpstreamFailure(FailureKind.UPSTREAM_ERROR, upstream, uri.target(),
-                    "malformed response from the upstream: " + response.decoderResult().cause().getMessage(), null));
+            upstreamFailed(new UpstreamFailure(FailureKind.UPSTREAM_ERROR, upstream, uri.target(),
+                    "malformed response from the upstream: " + response.decoderResult().cause().getMessage(), null), true);
             return;
         }
         int code = response.status().code();
         if (state != State.RESPONDING && connection.absoluteForm() && FailureClassifier.isUpstreamAuthRefusal(code,
                 response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))) {
-            fail(new UpstreamFailure(FailureKind.UPSTREAM_AUTH, upstream, uri.target(),
-                    "upstream refused the credentials (" + response.status() + ")", null));
+            upstreamFailed(new UpstreamFailure(FailureKind.UPSTREAM_AUTH, upstream, uri.target(),
+                    "upstream refused the credentials (" + response.status() + ")", null), true);
             return;
         }
-        dropReplay();
         informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101;
         if (!informational) {
+            attempt.succeeded();
+            if (ctx.bansConfig().statuses().contains(code) && banned(code)) {
+                return;
+            }
             status = code;
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
             responseKeepAlive = HttpMessages.prepareResponse(response, request, clientKeepAlive, upstream.name());
         }
+        dropReplay();
         state = State.RESPONDING;
         client.write(response);
+    }
+
+    /** The site blocked this exit: ban the pair; with bans.retry try once elsewhere. True when retrying. */
+    private boolean banned(int code) {
+        long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
+        AccessLog.ban(upstream.name(), uri.target().host(), code, cooldown);
+        if (!ctx.bansConfig().retry() || banRetried || !replayable || !requestComplete) {
+            return false;
+        }
+        banRetried = true;
+        retryElsewhere(null, true);
+        return true;
     }
 
     private void onResponseContent(HttpContent part) {
@@ -249,7 +289,7 @@ public final class HttpExchange {
         } else {
             s.close();
         }
-        upstream.finished(bytesDown, bytesUp);
+        end();
         AccessLog.log(proxyRequest, request.method().name(), upstream.name(), status, bytesUp, bytesDown, startNanos, null);
         // an unfinished request body cannot be skipped reliably: close rather than misread it as the next request
         onDone.accept(responseKeepAlive && requestComplete, lastWrite);
@@ -260,18 +300,49 @@ public final class HttpExchange {
             return;
         }
         if (state != State.RESPONDING) {
-            if (connection.reused() && replayable && !retried) {
-                retried = true; // the pooled connection was dead before we used it: one fresh try, same upstream
+            if (connection.reused() && replayable && !staleRetried) {
+                staleRetried = true; // the pooled connection was dead before we used it: one fresh try, same upstream
                 connection = null;
                 connect(true);
                 return;
             }
-            fail(new UpstreamFailure(FailureKind.UPSTREAM_ERROR, upstream, uri.target(),
-                    "upstream closed the connection before answering", null));
+            upstreamFailed(new UpstreamFailure(FailureKind.UPSTREAM_ERROR, upstream, uri.target(),
+                    "upstream closed the connection before answering", null), true);
             return;
         }
         // mid-response: the client has a partial answer; closing is the only honest signal left
         abort("upstream-closed-mid-response");
+    }
+
+    /**
+     * A proxy fault before any response byte: counted against the upstream, then retried on another upstream when
+     * the request can be sent again ({@code maybeSent}: only idempotent methods) and the retry budget allows.
+     */
+    private void upstreamFailed(UpstreamFailure failure, boolean maybeSent) {
+        attempt.failed(failure.kind(), failure);
+        boolean canResend = replayable && (!maybeSent || IDEMPOTENT.contains(request.method()));
+        if (failure.kind().isProxyFault() && canResend && tried.size() + 1 < ctx.dispatcher().maxAttempts()
+                && (inRetryBudget || ctx.dispatcher().budget().tryStartRetry())) {
+            inRetryBudget = true;
+            retryElsewhere(failure, false);
+            return;
+        }
+        fail(failure);
+    }
+
+    private void retryElsewhere(Throwable cause, boolean afterBan) {
+        cancelResponseTimer();
+        if (connection != null) {
+            connection.socket().messageHandler(ReferenceCountUtil::release);
+            connection.socket().closeHandler(null);
+            connection.socket().close();
+            connection = null;
+        }
+        tried.add(upstream);
+        attempt.finish(0, 0);
+        attempt = null;
+        staleRetried = false;
+        selectUpstream(afterBan ? null : cause);
     }
 
     /** The client went away: stop, and do not pool a connection with a half-done exchange. */
@@ -289,9 +360,7 @@ public final class HttpExchange {
         if (connection != null) {
             connection.socket().close();
         }
-        if (upstream != null) {
-            upstream.finished(bytesDown, bytesUp);
-        }
+        end();
         AccessLog.log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(), status,
                 bytesUp, bytesDown, startNanos, reason);
         client.close();
@@ -309,17 +378,26 @@ public final class HttpExchange {
             connection.socket().close();
         }
         FailureKind kind = ErrorReplies.kindOf(error);
-        if (upstream != null) {
-            if (kind.isProxyFault()) {
-                upstream.failed();
-            }
-            upstream.finished(bytesDown, bytesUp);
+        if (attempt != null) {
+            attempt.failed(kind, error);
         }
+        end();
         // without a body the rest of the request is only its end marker: the connection can serve the next one
         boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
         AccessLog.log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(),
                 ErrorReplies.httpStatus(kind).code(), bytesUp, 0, startNanos, kind.code());
         onDone.accept(keepAlive, client.write(ErrorReplies.http(error, keepAlive)));
+    }
+
+    /** Gives back the upstream's slot and the request's places in the retry budget. */
+    private void end() {
+        if (attempt != null) {
+            attempt.finish(bytesDown, bytesUp);
+        }
+        if (inRetryBudget) {
+            ctx.dispatcher().budget().retryEnded();
+        }
+        ctx.dispatcher().budget().requestEnded();
     }
 
     private void dropReplay() {
@@ -339,8 +417,9 @@ public final class HttpExchange {
         responseTimer = ctx.vertx().setTimer(ctx.timeouts().response().toMillis(), id -> {
             responseTimer = -1;
             if (state == State.AWAITING_RESPONSE || informational) {
+                attempt.failed(FailureKind.RESPONSE_TIMEOUT, null);
                 fail(new UpstreamFailure(FailureKind.RESPONSE_TIMEOUT, upstream, uri.target(),
-                        "no response within " + dev.rotagate.common.Durations.format(ctx.timeouts().response()), null));
+                        "no response within " + Durations.format(ctx.timeouts().response()), null));
             }
         });
     }

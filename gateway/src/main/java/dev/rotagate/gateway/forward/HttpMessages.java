@@ -92,6 +92,18 @@ public final class HttpMessages {
     }
 
     /**
+     * A copy of the client's request head prepared for one upstream (the original stays as received, so that a retry
+     * on another upstream starts from it again).
+     */
+    public static HttpRequest forUpstream(HttpRequest request, AbsoluteUri uri, boolean absoluteForm, UpstreamUrl upstream,
+                                          String username) {
+        HttpRequest copy = new io.netty.handler.codec.http.DefaultHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), request.headers().copy());
+        prepareRequest(copy, uri, absoluteForm, upstream, username);
+        return copy;
+    }
+
+    /**
      * Prepares a client request for an upstream: absolute form with the upstream's credentials for an HTTP
      * proxy, origin form (with a Host header) through a tunnel.
      *

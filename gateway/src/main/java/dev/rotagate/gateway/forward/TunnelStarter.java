@@ -37,7 +37,7 @@ public final class TunnelStarter {
             Tunnel tunnel = ar.result();
             if (clientGone[0]) {
                 tunnel.socket().close();
-                tunnel.upstream().finished(0, 0);
+                ctx.dispatcher().finished(tunnel, 0, 0);
                 AccessLog.log(request, method, tunnel.upstream().name(), 499, 0, 0, start, "client-gone");
                 return;
             }
@@ -45,13 +45,13 @@ public final class TunnelStarter {
                 if (acked.failed() || clientGone[0]) {
                     tunnel.socket().close();
                     client.close();
-                    tunnel.upstream().finished(0, 0);
+                    ctx.dispatcher().finished(tunnel, 0, 0);
                     AccessLog.log(request, method, tunnel.upstream().name(), 499, 0, 0, start, "client-gone");
                     return;
                 }
                 new Relay(client, tunnel.socket()).start().onComplete(done -> {
                     Relay.Result r = done.result();
-                    tunnel.upstream().finished(r.upstreamToClient(), r.clientToUpstream());
+                    ctx.dispatcher().finished(tunnel, r.upstreamToClient(), r.clientToUpstream());
                     AccessLog.log(request, method, tunnel.upstream().name(), 200, r.clientToUpstream(),
                             r.upstreamToClient(), start, null);
                 });

@@ -1,0 +1,55 @@
+package dev.rotagate.gateway.forward;
+
+import dev.rotagate.config.RetryConfig;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Envoy's retry budget: retries in flight may be at most {@code budget-percent} of the requests and tunnels in
+ * flight, but always {@code min-concurrent}. A provider that fails everything gets a few retries, not a storm.
+ */
+public final class RetryBudget {
+
+    private final int percent;
+    private final int minConcurrent;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger retries = new AtomicInteger();
+
+    public RetryBudget(RetryConfig config) {
+        this.percent = config.budgetPercent();
+        this.minConcurrent = config.minConcurrent();
+    }
+
+    public void requestStarted() {
+        active.incrementAndGet();
+    }
+
+    public void requestEnded() {
+        active.decrementAndGet();
+    }
+
+    /** Takes a retry from the budget if one is left; give it back with {@link #retryEnded()}. */
+    public boolean tryStartRetry() {
+        while (true) {
+            int now = retries.get();
+            int allowed = Math.max(minConcurrent, (int) ((long) active.get() * percent / 100));
+            if (now >= allowed) {
+                return false;
+            }
+            if (retries.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void retryEnded() {
+        retries.decrementAndGet();
+    }
+
+    public int activeRequests() {
+        return active.get();
+    }
+
+    public int activeRetries() {
+        return retries.get();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.rotagate.pool.resilience;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rotagate.config.BansConfig;
+import dev.rotagate.pool.Upstream;
+import java.util.Locale;
+
+/**
+ * Bans of (upstream, domain) pairs: a site that blocked an exit is avoided through that exit only, for a cool-down
+ * that doubles on each repeat (at most {@code max-cooldown}). An entry is remembered for a max-cooldown past its end
+ * so that a repeat offence is recognised; Caffeine's per-entry expiry forgets it after that.
+ */
+public final class DomainBans {
+
+    private record Key(String upstream, String domain) {
+    }
+
+    private record Ban(long untilNanos, long cooldownNanos) {
+    }
+
+    private final Cache<Key, Ban> bans;
+    private final Ticker ticker;
+    private final long baseNanos;
+    private final long maxNanos;
+
+    public DomainBans(BansConfig config, Ticker ticker) {
+        this.ticker = ticker;
+        this.baseNanos = config.cooldown().toNanos();
+        this.maxNanos = Math.max(baseNanos, config.maxCooldown().toNanos());
+        this.bans = Caffeine.newBuilder()
+                .maximumSize(1_000_000)
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .expireAfter(new Expiry<Key, Ban>() {
+                    @Override
+                    public long expireAfterCreate(Key key, Ban ban, long now) {
+                        return Math.max(0, ban.untilNanos() - now) + maxNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Key key, Ban ban, long now, long currentDuration) {
+                        return expireAfterCreate(key, ban, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(Key key, Ban ban, long now, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    /** Bans the pair; returns the cool-down in nanos (doubled when the pair was banned recently). */
+    public long ban(Upstream upstream, String domain) {
+        long now = ticker.read();
+        Ban b = bans.asMap().compute(new Key(upstream.name(), normalise(domain)), (k, old) -> {
+            long cooldown = old == null ? baseNanos : Math.min(maxNanos, old.cooldownNanos() * 2);
+            return new Ban(now + cooldown, cooldown);
+        });
+        return b.cooldownNanos();
+    }
+
+    public boolean isBanned(Upstream upstream, String domain) {
+        if (domain == null) {
+            return false;
+        }
+        Ban b = bans.getIfPresent(new Key(upstream.name(), normalise(domain)));
+        return b != null && ticker.read() < b.untilNanos();
+    }
+
+    /** Bans in force, for reports. */
+    public long activeCount(Upstream upstream) {
+        long now = ticker.read();
+        return bans.asMap().entrySet().stream()
+                .filter(e -> e.getKey().upstream().equals(upstream.name()) && now < e.getValue().untilNanos()).count();
+    }
+
+    private static String normalise(String domain) {
+        return domain.toLowerCase(Locale.ROOT);
+    }
+}
