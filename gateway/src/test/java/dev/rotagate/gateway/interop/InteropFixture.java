@@ -76,9 +76,17 @@ final class InteropFixture implements AutoCloseable {
         for (String extra : extraYaml) {
             yaml.append(extra).append('\n');
         }
+        return gateway(yaml.toString());
+    }
+
+    /**
+     * Starts a gateway from a complete YAML config: several pools, strategies, weights, tags, routes. It should
+     * say {@code listen: 127.0.0.1:0} (a free loopback port) and usually {@link #TIMEOUTS}.
+     */
+    GatewayServer gateway(String yaml) {
         GatewayConfig config;
         try {
-            config = new ConfigLoader(System::getenv).parse(yaml.toString(), Path.of("interop.yaml"));
+            config = new ConfigLoader(System::getenv).parse(yaml, Path.of("interop.yaml"));
         } catch (ConfigException e) {
             throw new IllegalStateException("interop gateway config refused: " + e.getMessage() + "\n" + yaml, e);
         }

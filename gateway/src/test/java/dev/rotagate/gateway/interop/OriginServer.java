@@ -34,6 +34,15 @@ final class OriginServer implements AutoCloseable {
     static final String BIG_SHA256 = sha256(BIG);
     static final String SMALL_TEXT = "hello from the rotagate interop origin\n";
 
+    static {
+        // The JDK's server writes a response head and its body separately; without TCP_NODELAY, Nagle holds the body
+        // back until the client's delayed ACK (~40 ms): every request on a keep-alive connection would take that long.
+        // Read once, when the JDK's server configuration loads, so it must be set before the first HttpServer.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicLong requests = new AtomicLong();
