@@ -43,7 +43,9 @@ public final class FakeUpstream implements AutoCloseable {
         /** CONNECT: 200, a few bytes, then the connection dies. GET: a head promising more body than it sends. */
         RESET_MID_STREAM,
         /** Answers the first request of a connection with keep-alive framing, then closes when a second comes (tinyproxy). */
-        CLOSE_ON_SECOND_REQUEST
+        CLOSE_ON_SECOND_REQUEST,
+        /** Answers one byte every 200 ms, forever: a head that never completes. */
+        TRICKLE
     }
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
@@ -222,6 +224,16 @@ public final class FakeUpstream implements AutoCloseable {
                 String start = connect ? "HTTP/1.1 200 Connection established\r\n\r\n"
                         : "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
                 socket.write(Buffer.buffer(start).appendBytes(TestOrigin.bytes(1000))).onComplete(v -> socket.close());
+            }
+            case TRICKLE -> {
+                byte[] head = "HTTP/1.1 200 OK\r\nX-Slow: 1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                int[] next = {0};
+                vertx.setPeriodic(200, id -> {
+                    if (next[0] >= head.length) {
+                        next[0] = head.length - 1; // repeat the last byte: the head never ends
+                    }
+                    socket.write(Buffer.buffer(new byte[] {head[next[0]++]})).onFailure(e -> vertx.cancelTimer(id));
+                });
             }
             case CLOSE_ON_SECOND_REQUEST -> {
                 if (nth == 1) {
