@@ -232,6 +232,13 @@ public final class HttpExchange {
                     "upstream refused the credentials (" + response.status() + ")", null), true);
             return;
         }
+        FailureKind proxyMade = state != State.RESPONDING && connection.absoluteForm() && code >= 400
+                ? FailureClassifier.proxyMadeAnswer(code, response.headers()) : null;
+        if (proxyMade != null) {
+            upstreamFailed(new UpstreamFailure(proxyMade, upstream, uri.target(), "upstream answered " + response.status()
+                    + describeProxyError(response), null), true);
+            return;
+        }
         informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL && code != 101;
         if (!informational) {
             attempt.succeeded();
@@ -245,6 +252,12 @@ public final class HttpExchange {
         dropReplay();
         state = State.RESPONDING;
         client.write(response);
+    }
+
+    private static String describeProxyError(HttpResponse response) {
+        String squid = response.headers().get("X-Squid-Error");
+        String status = response.headers().get("Proxy-Status");
+        return squid != null ? " (" + squid + ")" : status != null ? " (" + status + ")" : "";
     }
 
     /** The site blocked this exit: ban the pair; with bans.retry try once elsewhere. True when retrying. */
@@ -416,10 +429,9 @@ public final class HttpExchange {
         cancelResponseTimer();
         responseTimer = ctx.vertx().setTimer(ctx.timeouts().response().toMillis(), id -> {
             responseTimer = -1;
-            if (state == State.AWAITING_RESPONSE || informational) {
-                attempt.failed(FailureKind.RESPONSE_TIMEOUT, null);
-                fail(new UpstreamFailure(FailureKind.RESPONSE_TIMEOUT, upstream, uri.target(),
-                        "no response within " + Durations.format(ctx.timeouts().response()), null));
+            if (state == State.AWAITING_RESPONSE || (state == State.RESPONDING && informational)) {
+                upstreamFailed(new UpstreamFailure(FailureKind.RESPONSE_TIMEOUT, upstream, uri.target(),
+                        "no response within " + Durations.format(ctx.timeouts().response()), null), state != State.RESPONDING);
             }
         });
     }

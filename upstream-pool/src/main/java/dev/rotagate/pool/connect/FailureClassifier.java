@@ -121,6 +121,37 @@ public final class FailureClassifier {
     }
 
     /**
+     * Whether an HTTP upstream's answer to an absolute-form request was made by the proxy itself rather than the origin,
+     * and what it means: squid marks its own error pages with {@code X-Squid-Error}, RFC 9209 proxies send
+     * {@code Proxy-Status: name; error=...}. Null for an answer that is the origin's (or cannot be told apart).
+     */
+    public static FailureKind proxyMadeAnswer(int status, HttpHeaders headers) {
+        String squid = headers.get("X-Squid-Error");
+        if (squid != null) {
+            String code = squid.split(" ")[0];
+            return switch (code) {
+                case "ERR_CONNECT_FAIL", "ERR_DNS_FAIL", "ERR_CONNECT_TIMEOUT", "ERR_READ_TIMEOUT", "ERR_ZERO_SIZE_OBJECT",
+                     "ERR_READ_ERROR", "ERR_WRITE_ERROR" -> FailureKind.TARGET_UNREACHABLE;
+                case "ERR_ACCESS_DENIED" -> FailureKind.TARGET_FORBIDDEN;
+                case "ERR_CACHE_ACCESS_DENIED" -> FailureKind.UPSTREAM_AUTH;
+                default -> FailureKind.UPSTREAM_ERROR;
+            };
+        }
+        String proxyStatus = headers.get("Proxy-Status");
+        if (proxyStatus != null && proxyStatus.contains("error=")) {
+            String error = proxyStatus.replaceAll(".*error=\"?([a-z_]+).*", "$1");
+            return switch (error) {
+                case "dns_error", "dns_timeout", "destination_not_found", "destination_unavailable", "destination_ip_unroutable",
+                     "connection_refused", "connection_terminated", "connection_timeout", "connection_read_timeout",
+                     "http_response_incomplete", "http_response_timeout" -> FailureKind.TARGET_UNREACHABLE;
+                case "destination_ip_prohibited", "http_request_denied" -> FailureKind.TARGET_FORBIDDEN;
+                default -> FailureKind.UPSTREAM_ERROR;
+            };
+        }
+        return null;
+    }
+
+    /**
      * Whether an HTTP upstream's answer to an absolute-form request is the proxy refusing our credentials rather than
      * the origin's own answer: 407, or tinyproxy's 401 with its own realm (it answers wrong proxy credentials so).
      */

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class UpstreamHealth {
 
+    private static final org.slf4j.Logger BREAKER_LOG = org.slf4j.LoggerFactory.getLogger("rotagate.upstream");
+
     private final CircuitBreaker breaker;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final LongAdder[] failuresByKind = new LongAdder[FailureKind.values().length];
@@ -26,7 +28,10 @@ public final class UpstreamHealth {
     /** Health with a fresh breaker named after the upstream. */
     public static UpstreamHealth create(String name, dev.rotagate.config.BreakerConfig config, java.time.Duration maxHalfOpen,
                                         com.github.benmanes.caffeine.cache.Ticker ticker, UpstreamState initial) {
-        return new UpstreamHealth(Breakers.create(name, config, maxHalfOpen, ticker), initial, System.currentTimeMillis());
+        CircuitBreaker breaker = Breakers.create(name, config, maxHalfOpen, ticker);
+        breaker.getEventPublisher().onStateTransition(e -> BREAKER_LOG.warn("upstream {} circuit breaker {} (failure rate {}%)",
+                name, e.getStateTransition(), breaker.getMetrics().getFailureRate()));
+        return new UpstreamHealth(breaker, initial, System.currentTimeMillis());
     }
 
     UpstreamHealth(CircuitBreaker breaker, UpstreamState initial, long nowMillis) {

@@ -141,7 +141,8 @@ public final class FakeUpstream implements AutoCloseable {
             req.pause();
             netClient.connect(targetPort, host).onComplete(ar -> {
                 if (ar.failed()) {
-                    req.response().setStatusCode(502).end();
+                    // as squid says it: the target failed, not the proxy
+                    req.response().setStatusCode(503).putHeader("X-Squid-Error", "ERR_CONNECT_FAIL 111").end();
                     return;
                 }
                 NetSocket target = ar.result();
