@@ -33,8 +33,11 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final List<String> TOP_KEYS = List.of("listen", "auth", "pools", "routes", "timeouts", "server", "breaker",
-            "retry", "bans");
+    private static final List<String> TOP_KEYS = List.of("listen", "admin", "auth", "pools", "routes", "timeouts", "server",
+            "breaker", "retry", "bans", "health");
+    private static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "target", "connect-target",
+            "expect-status", "rise", "fall", "concurrency", "probe-before-use", "exit-ip-url", "max-backoff");
+    private static final List<String> ADMIN_KEYS = List.of("address", "token");
     private static final List<String> BREAKER_KEYS = List.of("failure-rate", "window", "minimum-calls",
             "consecutive-failures", "open-for", "ejection-time", "max-ejection-time", "max-ejected-percent", "panic");
     private static final List<String> RETRY_KEYS = List.of("attempts", "budget-percent", "min-concurrent");
@@ -123,7 +126,12 @@ public final class ConfigLoader {
         BreakerConfig breaker = top.containsKey("breaker") ? breaker(top.get("breaker")) : BreakerConfig.DEFAULTS;
         RetryConfig retry = top.containsKey("retry") ? retry(top.get("retry")) : RetryConfig.DEFAULTS;
         BansConfig bans = top.containsKey("bans") ? bans(top.get("bans")) : BansConfig.DEFAULTS;
-        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans);
+        HealthConfig health = top.containsKey("health") ? health(top.get("health")) : HealthConfig.OFF;
+        AdminConfig admin = top.containsKey("admin") ? admin(top.get("admin")) : AdminConfig.OFF;
+        if (admin.enabled() && admin.address().equals(listen) && listen.port() != 0) {
+            problems.add(top.get("admin").line(), "admin", "the admin listener cannot share the proxy's port " + listen);
+        }
+        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin);
     }
 
     private AuthConfig auth(YamlNode node) {
@@ -356,6 +364,73 @@ public final class ConfigLoader {
         }
         boolean retry = m.containsKey("retry") ? m.get("retry").bool().orElse(d.retry()) : d.retry();
         return new BansConfig(statuses, duration(m, "cooldown", d.cooldown()), duration(m, "max-cooldown", d.maxCooldown()), retry);
+    }
+
+    private HealthConfig health(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(HEALTH_KEYS);
+        HealthConfig d = HealthConfig.OFF;
+        String target = d.target();
+        if (m.containsKey("target")) {
+            YamlNode t = m.get("target");
+            target = t.text().map(String::trim).orElse(target);
+            if (target.equals("connect")) {
+                target = null;
+            } else if (!target.regionMatches(true, 0, "http://", 0, 7)) {
+                t.problems("'" + target + "' (expected: an http:// URL fetched through each upstream, or connect)");
+                target = d.target();
+            }
+        }
+        HostAndPort connectTarget = m.containsKey("connect-target")
+                ? m.get("connect-target").parsed(t -> HostAndPort.parse(t, 443)).orElse(d.connectTarget()) : d.connectTarget();
+        int min = d.expectStatusMin();
+        int max = d.expectStatusMax();
+        if (m.containsKey("expect-status")) {
+            YamlNode n = m.get("expect-status");
+            String text = n.text().orElse("").trim();
+            try {
+                String[] parts = text.split("-");
+                min = Integer.parseInt(parts[0].trim());
+                max = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : min;
+                if (min < 100 || max > 599 || min > max) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                n.problems("'" + text + "' (expected: a status like 200 or a range like 200-399)");
+                min = d.expectStatusMin();
+                max = d.expectStatusMax();
+            }
+        }
+        String exitIp = m.containsKey("exit-ip-url") ? m.get("exit-ip-url").text().orElse(null) : null;
+        if (exitIp != null && !exitIp.regionMatches(true, 0, "http://", 0, 7)) {
+            m.get("exit-ip-url").problems("'" + exitIp + "' (expected: an http:// URL that answers the caller's IP)");
+            exitIp = null;
+        }
+        boolean probeFirst = m.containsKey("probe-before-use") ? m.get("probe-before-use").bool().orElse(true) : true;
+        return new HealthConfig(true, duration(m, "interval", d.interval()), duration(m, "timeout", d.timeout()), target,
+                connectTarget, min, max, integer(m, "rise", d.rise(), 1, 100), integer(m, "fall", d.fall(), 1, 100),
+                integer(m, "concurrency", d.concurrency(), 1, 10_000), probeFirst, exitIp,
+                duration(m, "max-backoff", d.maxBackoff()), d.suspectFactor());
+    }
+
+    private AdminConfig admin(YamlNode node) {
+        if (node.isScalar()) {
+            String text = node.text().orElse("off").trim();
+            if (text.equalsIgnoreCase("off") || text.equalsIgnoreCase("false")) {
+                return AdminConfig.OFF;
+            }
+            return node.parsed(t -> new AdminConfig(adminAddress(t), null)).orElse(AdminConfig.OFF);
+        }
+        Map<String, YamlNode> m = node.entries(ADMIN_KEYS);
+        HostAndPort address = m.containsKey("address") ? m.get("address").parsed(ConfigLoader::adminAddress).orElse(null)
+                : HostAndPort.of("127.0.0.1", 8081);
+        String token = m.containsKey("token") ? m.get("token").text().orElse(null) : null;
+        return new AdminConfig(address, token);
+    }
+
+    /** {@code HOST:PORT}, or a bare port on loopback. */
+    private static HostAndPort adminAddress(String text) {
+        String t = text.trim();
+        return t.chars().allMatch(Character::isDigit) ? HostAndPort.of("127.0.0.1", Integer.parseInt(t)) : HostAndPort.parse(t);
     }
 
     private static int integer(Map<String, YamlNode> m, String key, int dflt, int min, int max) {

@@ -2,7 +2,15 @@ package dev.rotagate.gateway;
 
 import dev.rotagate.config.GatewayConfig;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rotagate.common.Durations;
+import dev.rotagate.gateway.admin.AdminServer;
+import dev.rotagate.gateway.admin.GatewayMetrics;
+import dev.rotagate.gateway.forward.AccessLog;
 import dev.rotagate.gateway.forward.Dispatcher;
+import dev.rotagate.health.HealthChecker;
+import dev.rotagate.health.HealthReport;
+import dev.rotagate.health.Prober;
+import io.vertx.core.json.JsonObject;
 import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
@@ -45,6 +53,10 @@ public final class GatewayServer {
     private final UpstreamConnector connector;
     private final NetServer server;
     private final List<UpstreamPool> pools;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final HealthChecker healthChecker;
+    private final AdminServer admin;
+    private final long loadedAtMillis = System.currentTimeMillis();
 
     private GatewayServer(Vertx vertx, GatewayConfig config) {
         this.config = config;
@@ -52,16 +64,22 @@ public final class GatewayServer {
         DomainBans bans = new DomainBans(config.bans(), ticker);
         // a half-open breaker whose trial reports got lost frees its permits after one connect + handshake time
         Duration maxHalfOpen = config.timeouts().connect().plus(config.timeouts().handshake()).multipliedBy(2);
+        UpstreamState initial = config.health().enabled() && config.health().probeBeforeUse()
+                ? UpstreamState.PROBING : UpstreamState.HEALTHY;
         this.pools = config.pools().stream().map(p -> UpstreamPool.fromConfig(p, config.breaker(), maxHalfOpen, bans,
-                UpstreamState.HEALTHY, ticker)).toList();
+                initial, ticker)).toList();
         this.connector = new UpstreamConnector(vertx, config.timeouts());
         HttpConnectionPool httpConnections = new HttpConnectionPool(connector, Duration.ofSeconds(15), 32);
+        this.healthChecker = config.health().enabled() ? new HealthChecker(vertx,
+                new Prober(vertx, connector, httpConnections, config.health()), config.health(), System::currentTimeMillis) : null;
+        this.metrics.bind(pools);
+        this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
         Map<String, String> userPools = new HashMap<>();
         config.auth().users().stream().filter(u -> u.pool() != null).forEach(u -> userPools.put(u.username(), u.pool()));
         Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), connector,
                 new RetryBudget(config.retry()), config.retry().attempts());
         this.context = new GatewayContext(vertx, dispatcher, httpConnections, new ClientAuthenticator(config.auth()),
-                config.timeouts(), config.server(), config.bans(), bans);
+                config.timeouts(), config.server(), config.bans(), bans, new AccessLog(metrics));
         this.server = vertx.createNetServer(new NetServerOptions()
                 .setHost(config.listen().host())
                 .setPort(config.listen().port())
@@ -83,13 +101,24 @@ public final class GatewayServer {
                     + " is not on the classpath: PROXY headers would reach the front end as data"));
         }
         GatewayServer gateway = new GatewayServer(vertx, config);
-        return gateway.server.listen().map(s -> {
-            LOG.info("rotagate listening on {}:{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s), transport {}",
-                    config.listen().host(), s.actualPort(), gateway.pools.size(),
-                    gateway.pools.stream().mapToInt(p -> p.upstreams().size()).sum(),
-                    vertx.isNativeTransportEnabled() ? "epoll" : "nio");
-            return gateway;
-        });
+        return gateway.server.listen()
+                .compose(s -> gateway.admin == null ? Future.succeededFuture() : gateway.admin.start().map(a -> {
+                    LOG.info("admin API, status page and /metrics on http://{}:{}/", config.admin().address().host(), a.port());
+                    return null;
+                }))
+                .map(v -> {
+                    if (gateway.healthChecker != null) {
+                        gateway.healthChecker.start(gateway.pools);
+                    }
+                    LOG.info("rotagate listening on {}:{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s), transport {}{}",
+                            config.listen().host(), gateway.server.actualPort(), gateway.pools.size(),
+                            gateway.pools.stream().mapToInt(p -> p.upstreams().size()).sum(),
+                            vertx.isNativeTransportEnabled() ? "epoll" : "nio",
+                            gateway.healthChecker == null ? ", health checks off" : ", probing every "
+                                    + Durations.format(config.health().interval()));
+                    return gateway;
+                })
+                .recover(e -> gateway.close().transform(v -> Future.failedFuture(e)));
     }
 
     public int port() {
@@ -104,8 +133,49 @@ public final class GatewayServer {
         return config;
     }
 
+    /** The admin listener's port; -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public HealthReport report() {
+        return HealthReport.of(pools, u -> healthChecker == null ? null : healthChecker.stats(u));
+    }
+
+    public HealthChecker healthChecker() {
+        return healthChecker;
+    }
+
     public Future<Void> close() {
-        return server.close().eventually(connector::close);
+        if (healthChecker != null) {
+            healthChecker.stop();
+        }
+        Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
+        return adminClosed.eventually(() -> server.close()).eventually(connector::close);
+    }
+
+    /** What the admin API sees of this gateway. */
+    private final class AdminView implements AdminServer.Gateway {
+        @Override
+        public List<UpstreamPool> pools() {
+            return pools;
+        }
+
+        @Override
+        public HealthReport report() {
+            return GatewayServer.this.report();
+        }
+
+        @Override
+        public UpstreamState enabledState() {
+            return config.health().enabled() && config.health().probeBeforeUse() ? UpstreamState.PROBING : UpstreamState.HEALTHY;
+        }
+
+        @Override
+        public JsonObject configStatus() {
+            return new JsonObject().put("source", String.valueOf(config.source())).put("status", "ok")
+                    .put("loadedAt", java.time.Instant.ofEpochMilli(loadedAtMillis).toString());
+        }
     }
 
     private void accept(NetSocket socket) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code rotagate serve | check-config}: the command line. */
 @Command(name = "rotagate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Rotating proxy pool gateway: one endpoint for HTTP, CONNECT and SOCKS5.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, HealthCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -75,6 +75,16 @@ public final class Upstream {
         return u == null || !u.contains(SESSION_PLACEHOLDER) ? u : u.replace(SESSION_PLACEHOLDER, sessionId);
     }
 
+    /** {@code Basic …} for this upstream's credentials (template filled with {@code sessionId}); null without any. */
+    public String proxyAuthorization(String sessionId) {
+        UpstreamUrl url = config.url();
+        if (!url.hasCredentials()) {
+            return null;
+        }
+        String pair = usernameFor(sessionId) + ":" + (url.password() == null ? "" : url.password());
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /**
      * Takes a slot for one request or tunnel if the upstream is below its cap; pair a success with {@link #finished}.
      */
@@ -95,8 +105,19 @@ public final class Upstream {
         return maxConnections > 0 && inFlight.get() >= maxConnections;
     }
 
+    private volatile java.util.function.LongConsumer latencyObserver;
+
+    /** Also tells {@code observer} every connect + handshake duration (metrics). */
+    public void latencyObserver(java.util.function.LongConsumer observer) {
+        this.latencyObserver = observer;
+    }
+
     /** Feeds a connect + handshake duration into the moving average the least-latency strategy reads. */
     public void recordLatency(long nanos) {
+        java.util.function.LongConsumer observer = latencyObserver;
+        if (observer != null) {
+            observer.accept(nanos);
+        }
         while (true) {
             long old = latencyEwmaNanos.get();
             long next = old < 0 ? nanos : (long) (old + EWMA_ALPHA * (nanos - old));

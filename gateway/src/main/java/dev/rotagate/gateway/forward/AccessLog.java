@@ -1,27 +1,33 @@
 package dev.rotagate.gateway.forward;
 
+import dev.rotagate.gateway.admin.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request or tunnel on the {@code rotagate.access} logger:
- * {@code client user protocol method target upstream status bytes-up bytes-down ms [error]}.
+ * Where every request and tunnel ends: one line on the {@code rotagate.access} logger
+ * ({@code client user protocol method target upstream status bytes-up bytes-down ms [error]}) and the gateway
+ * metrics.
  */
 public final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("rotagate.access");
     private static final Logger BANS = LoggerFactory.getLogger("rotagate.bans");
 
-    private AccessLog() {
+    private final GatewayMetrics metrics;
+
+    public AccessLog(GatewayMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** A (upstream, domain) ban: a state change, so on its own logger. */
-    public static void ban(String upstream, String domain, int status, long cooldownNanos) {
+    public void ban(String upstream, String domain, int status, long cooldownNanos) {
         BANS.info("upstream {} banned for {} for {}s after status {}", upstream, domain, cooldownNanos / 1_000_000_000L, status);
     }
 
-    public static void log(ProxyRequest request, String method, String upstream, int status, long bytesUp,
-                           long bytesDown, long startNanos, String error) {
+    public void log(ProxyRequest request, String method, String upstream, int status, long bytesUp,
+                    long bytesDown, long startNanos, String error) {
+        metrics.requestDone(request.protocol().text(), bytesUp, bytesDown, error);
         if (!LOG.isInfoEnabled()) {
             return;
         }

@@ -145,8 +145,7 @@ public final class HttpExchange {
         s.closeHandler(v -> onUpstreamClosed());
         s.exceptionHandler(e -> { }); // the close that follows decides
         state = requestComplete ? State.AWAITING_RESPONSE : State.SENDING;
-        s.write(HttpMessages.forUpstream(request, uri, c.absoluteForm(), upstream.url(),
-                upstream.usernameFor(selection.session())));
+        s.write(HttpMessages.forUpstream(request, uri, c.absoluteForm(), upstream.proxyAuthorization(selection.session())));
         if (sentOnce) {
             // a replay: everything received so far is in kept; the pending originals are copies of it
             kept.forEach(part -> s.write(part.retainedDuplicate()));
@@ -263,7 +262,7 @@ public final class HttpExchange {
     /** The site blocked this exit: ban the pair; with bans.retry try once elsewhere. True when retrying. */
     private boolean banned(int code) {
         long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
-        AccessLog.ban(upstream.name(), uri.target().host(), code, cooldown);
+        ctx.accessLog().ban(upstream.name(), uri.target().host(), code, cooldown);
         if (!ctx.bansConfig().retry() || banRetried || !replayable || !requestComplete) {
             return false;
         }
@@ -303,7 +302,7 @@ public final class HttpExchange {
             s.close();
         }
         end();
-        AccessLog.log(proxyRequest, request.method().name(), upstream.name(), status, bytesUp, bytesDown, startNanos, null);
+        ctx.accessLog().log(proxyRequest, request.method().name(), upstream.name(), status, bytesUp, bytesDown, startNanos, null);
         // an unfinished request body cannot be skipped reliably: close rather than misread it as the next request
         onDone.accept(responseKeepAlive && requestComplete, lastWrite);
     }
@@ -374,7 +373,7 @@ public final class HttpExchange {
             connection.socket().close();
         }
         end();
-        AccessLog.log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(), status,
+        ctx.accessLog().log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(), status,
                 bytesUp, bytesDown, startNanos, reason);
         client.close();
         onDone.accept(false, Future.succeededFuture());
@@ -397,7 +396,7 @@ public final class HttpExchange {
         end();
         // without a body the rest of the request is only its end marker: the connection can serve the next one
         boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
-        AccessLog.log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(),
+        ctx.accessLog().log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(),
                 ErrorReplies.httpStatus(kind).code(), bytesUp, 0, startNanos, kind.code());
         onDone.accept(keepAlive, client.write(ErrorReplies.http(error, keepAlive)));
     }

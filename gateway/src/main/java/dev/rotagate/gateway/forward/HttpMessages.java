@@ -1,7 +1,6 @@
 package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.HostAndPort;
-import dev.rotagate.common.UpstreamUrl;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -9,9 +8,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -93,39 +90,27 @@ public final class HttpMessages {
 
     /**
      * A copy of the client's request head prepared for one upstream (the original stays as received, so that a retry
-     * on another upstream starts from it again).
+     * on another upstream starts from it again): absolute form with the upstream's credentials for an HTTP proxy,
+     * origin form (with a Host header) through a tunnel.
+     *
+     * @param proxyAuthorization the upstream's {@code Proxy-Authorization} value, or null
      */
-    public static HttpRequest forUpstream(HttpRequest request, AbsoluteUri uri, boolean absoluteForm, UpstreamUrl upstream,
-                                          String username) {
+    public static HttpRequest forUpstream(HttpRequest request, AbsoluteUri uri, boolean absoluteForm, String proxyAuthorization) {
         HttpRequest copy = new io.netty.handler.codec.http.DefaultHttpRequest(request.protocolVersion(), request.method(),
                 request.uri(), request.headers().copy());
-        prepareRequest(copy, uri, absoluteForm, upstream, username);
-        return copy;
-    }
-
-    /**
-     * Prepares a client request for an upstream: absolute form with the upstream's credentials for an HTTP
-     * proxy, origin form (with a Host header) through a tunnel.
-     *
-     * @param username the upstream's username with any {@code {session}} template filled in
-     */
-    public static void prepareRequest(HttpRequest request, AbsoluteUri uri, boolean absoluteForm, UpstreamUrl upstream,
-                                      String username) {
-        stripHopByHop(request.headers());
+        stripHopByHop(copy.headers());
         if (absoluteForm) {
-            if (upstream.hasCredentials()) {
-                String pass = upstream.password() == null ? "" : upstream.password();
-                String token = Base64.getEncoder().encodeToString(
-                        (username + ":" + pass).getBytes(StandardCharsets.UTF_8));
-                request.headers().add("Proxy-Authorization", "Basic " + token); // conventional case: some proxies care
+            if (proxyAuthorization != null) {
+                copy.headers().add("Proxy-Authorization", proxyAuthorization); // conventional case: some proxies care
             }
         } else {
-            request.setUri(uri.originForm());
-            if (!request.headers().contains(HttpHeaderNames.HOST)) {
+            copy.setUri(uri.originForm());
+            if (!copy.headers().contains(HttpHeaderNames.HOST)) {
                 HostAndPort t = uri.target();
-                request.headers().add(HttpHeaderNames.HOST, t.port() == 80 ? hostText(t) : t.toString());
+                copy.headers().add(HttpHeaderNames.HOST, t.port() == 80 ? hostText(t) : t.toString());
             }
         }
+        return copy;
     }
 
     /**

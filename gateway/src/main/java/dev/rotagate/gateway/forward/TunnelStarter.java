@@ -27,7 +27,7 @@ public final class TunnelStarter {
         client.closeHandler(v -> clientGone[0] = true);
         ctx.dispatcher().openTunnel(request).onComplete(ar -> {
             if (ar.failed()) {
-                AccessLog.log(request, method, upstreamName(ar.cause()), ErrorReplies.httpStatus(ErrorReplies.kindOf(ar.cause())).code(),
+                ctx.accessLog().log(request, method, upstreamName(ar.cause()), ErrorReplies.httpStatus(ErrorReplies.kindOf(ar.cause())).code(),
                         0, 0, start, ErrorReplies.kindOf(ar.cause()).code());
                 if (!clientGone[0]) {
                     refuse.accept(ar.cause());
@@ -38,7 +38,7 @@ public final class TunnelStarter {
             if (clientGone[0]) {
                 tunnel.socket().close();
                 ctx.dispatcher().finished(tunnel, 0, 0);
-                AccessLog.log(request, method, tunnel.upstream().name(), 499, 0, 0, start, "client-gone");
+                ctx.accessLog().log(request, method, tunnel.upstream().name(), 499, 0, 0, start, "client-gone");
                 return;
             }
             acknowledge.apply(tunnel).onComplete(acked -> {
@@ -46,13 +46,13 @@ public final class TunnelStarter {
                     tunnel.socket().close();
                     client.close();
                     ctx.dispatcher().finished(tunnel, 0, 0);
-                    AccessLog.log(request, method, tunnel.upstream().name(), 499, 0, 0, start, "client-gone");
+                    ctx.accessLog().log(request, method, tunnel.upstream().name(), 499, 0, 0, start, "client-gone");
                     return;
                 }
                 new Relay(client, tunnel.socket()).start().onComplete(done -> {
                     Relay.Result r = done.result();
                     ctx.dispatcher().finished(tunnel, r.upstreamToClient(), r.clientToUpstream());
-                    AccessLog.log(request, method, tunnel.upstream().name(), 200, r.clientToUpstream(),
+                    ctx.accessLog().log(request, method, tunnel.upstream().name(), 200, r.clientToUpstream(),
                             r.upstreamToClient(), start, null);
                 });
             });

@@ -3,7 +3,6 @@ package dev.rotagate.gateway.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotagate.common.HostAndPort;
-import dev.rotagate.common.UpstreamUrl;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -36,20 +35,22 @@ class HttpMessagesTest {
                 .add("x-Keep", "2").add("Proxy-Authorization", "Basic x").add("Keep-Alive", "timeout=5")
                 .add("TE", "trailers").add("X-Rotagate-Session", "s").add("Upgrade", "h2c").add("Accept", "*/*");
 
-        HttpMessages.prepareRequest(r, HttpMessages.parseAbsolute("http://h/"), true, UpstreamUrl.parse("http://up:3128"), null);
+        HttpRequest out = HttpMessages.forUpstream(r, HttpMessages.parseAbsolute("http://h/"), true, "Basic dTpw");
 
-        assertThat(r.headers().entries()).extracting(Map.Entry::getKey).containsExactly("Host", "x-Keep", "Accept");
-        assertThat(r.uri()).isEqualTo("http://h/");
+        assertThat(out.headers().entries()).extracting(Map.Entry::getKey)
+                .containsExactly("Host", "x-Keep", "Accept", "Proxy-Authorization");
+        assertThat(out.uri()).isEqualTo("http://h/");
+        assertThat(r.headers().contains("X-Secret")).as("the original is left as received").isTrue();
     }
 
     @Test
     void originFormThroughTunnelsAddsHostWhenMissing() {
         HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://h:8080/p?q");
 
-        HttpMessages.prepareRequest(r, HttpMessages.parseAbsolute(r.uri()), false, UpstreamUrl.parse("socks5://s:1080"), null);
+        HttpRequest out = HttpMessages.forUpstream(r, HttpMessages.parseAbsolute(r.uri()), false, null);
 
-        assertThat(r.uri()).isEqualTo("/p?q");
-        assertThat(r.headers().get("Host")).isEqualTo("h:8080");
+        assertThat(out.uri()).isEqualTo("/p?q");
+        assertThat(out.headers().get("Host")).isEqualTo("h:8080");
     }
 
     @Test

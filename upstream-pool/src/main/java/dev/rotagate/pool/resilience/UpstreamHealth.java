@@ -21,6 +21,8 @@ public final class UpstreamHealth {
     private volatile String reason;
     private volatile long sinceMillis;
     // guarded by the pool's UpstreamStates lock
+    /** Ejected by failed probes: only probes bring it back (rise good ones in a row). */
+    boolean ejectedByProbes;
     int ejections;
     long ejectedUntilNanos;
     long readmittedAtNanos;
@@ -67,6 +69,11 @@ public final class UpstreamHealth {
 
     public long failures(FailureKind kind) {
         return failuresByKind[kind.ordinal()].sum();
+    }
+
+    /** True while the upstream is out because probes failed (not because of traffic). */
+    public synchronized boolean ejectedByProbes() {
+        return ejectedByProbes;
     }
 
     /** Ejections that still count towards the next ejection's length. */

@@ -100,6 +100,21 @@ public final class UpstreamStates {
         return transition(u, UpstreamState.EJECTED, why + ", ejected for " + Durations.format(Duration.ofMillis(time / 1_000_000)));
     }
 
+    /** Failed probes: out of rotation until probes pass again (no time limit), within the ejection limit. */
+    public synchronized boolean ejectUntilProbed(Upstream u, String why) {
+        if (u.health().state() == UpstreamState.EJECTED) {
+            u.health().ejectedByProbes = true;
+            u.health().ejectedUntilNanos = Long.MAX_VALUE;
+            return true;
+        }
+        if (!eject(u, why)) {
+            return false;
+        }
+        u.health().ejectedByProbes = true;
+        u.health().ejectedUntilNanos = Long.MAX_VALUE;
+        return true;
+    }
+
     /** Operator or health-checker changes (disable, enable, probe results) go through here too. */
     public synchronized boolean transition(Upstream u, UpstreamState to, String reason) {
         UpstreamHealth h = u.health();
@@ -112,6 +127,7 @@ public final class UpstreamStates {
         }
         if (to == UpstreamState.HEALTHY) {
             h.readmittedAtNanos = ticker.read();
+            h.ejectedByProbes = false;
             h.resetConsecutive();
         }
         h.set(to, reason, wallMillis.getAsLong());

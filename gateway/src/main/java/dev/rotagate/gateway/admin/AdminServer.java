@@ -1,0 +1,179 @@
+package dev.rotagate.gateway.admin;
+
+import dev.rotagate.config.AdminConfig;
+import dev.rotagate.health.HealthReport;
+import dev.rotagate.health.JsonRenderer;
+import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.UpstreamPool;
+import dev.rotagate.pool.resilience.UpstreamState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operator's listener: {@code /healthz}, {@code /readyz}, the JSON API, {@code /metrics} and the status page.
+ * With {@code admin.token} every POST needs {@code Authorization: Bearer <token>}.
+ */
+public final class AdminServer {
+
+    /** What the admin API reads and changes; implemented by the gateway. */
+    public interface Gateway {
+        List<UpstreamPool> pools();
+
+        HealthReport report();
+
+        /** The state a re-enabled upstream goes to (PROBING when probes must pass first). */
+        UpstreamState enabledState();
+
+        JsonObject configStatus();
+    }
+
+    private final Vertx vertx;
+    private final AdminConfig config;
+    private final Gateway gateway;
+    private final GatewayMetrics metrics;
+    private HttpServer server;
+
+    public AdminServer(Vertx vertx, AdminConfig config, Gateway gateway, GatewayMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.gateway = gateway;
+        this.metrics = metrics;
+    }
+
+    public Future<AdminServer> start() {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+        router.post().handler(this::checkToken);
+        router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok\n"));
+        router.get("/readyz").handler(this::ready);
+        router.get("/api/upstreams").handler(rc -> json(rc, 200, new JsonArray(
+                gateway.report().upstreams().stream().map(JsonRenderer::upstream).toList())));
+        router.get("/api/report").handler(rc -> json(rc, 200, JsonRenderer.render(gateway.report())));
+        router.get("/api/config").handler(rc -> json(rc, 200, gateway.configStatus()));
+        router.post("/api/upstreams/:name/disable").handler(rc -> setEnabled(rc, false));
+        router.post("/api/upstreams/:name/enable").handler(rc -> setEnabled(rc, true));
+        router.post("/api/bans").handler(this::ban);
+        router.get("/metrics").handler(rc -> rc.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(StatusPage.render(gateway.report())));
+        server = vertx.createHttpServer();
+        return server.requestHandler(router).listen(config.address().port(), config.address().host()).map(s -> this);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void checkToken(RoutingContext rc) {
+        if (config.token() == null) {
+            rc.next();
+            return;
+        }
+        String header = rc.request().getHeader("Authorization");
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        byte[] expected = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, expected)) {
+            rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"rotagate-admin\"");
+            json(rc, 401, new JsonObject().put("error", "this needs Authorization: Bearer <admin.token>"));
+            return;
+        }
+        rc.next();
+    }
+
+    private void ready(RoutingContext rc) {
+        List<String> down = new ArrayList<>();
+        for (UpstreamPool pool : gateway.pools()) {
+            if (pool.states().eligibleCount() == 0) {
+                down.add(pool.name());
+            }
+        }
+        json(rc, down.isEmpty() ? 200 : 503, new JsonObject().put("ready", down.isEmpty()).put("poolsWithoutUpstream", new JsonArray(down)));
+    }
+
+    /** {@code name} or {@code pool/name}; a bare name changes it in every pool that has it. */
+    private void setEnabled(RoutingContext rc, boolean enable) {
+        String name = rc.pathParam("name");
+        List<Upstream> found = find(name);
+        if (found.isEmpty()) {
+            json(rc, 404, new JsonObject().put("error", "no upstream named '" + name + "'"));
+            return;
+        }
+        JsonArray changed = new JsonArray();
+        for (UpstreamPool pool : gateway.pools()) {
+            for (Upstream u : found) {
+                if (pool.upstream(u.name()) == u) {
+                    UpstreamState target = enable ? gateway.enabledState() : UpstreamState.DISABLED;
+                    String reason = enable ? "enabled through the admin API" : "disabled through the admin API";
+                    if (!enable || u.health().state() == UpstreamState.DISABLED) {
+                        pool.states().transition(u, target, reason);
+                    }
+                    changed.add(new JsonObject().put("pool", pool.name()).put("name", u.name()).put("state", u.health().state().name()));
+                }
+            }
+        }
+        json(rc, 200, new JsonObject().put("upstreams", changed));
+    }
+
+    private void ban(RoutingContext rc) {
+        JsonObject body;
+        try {
+            body = rc.body().asJsonObject();
+        } catch (DecodeException e) {
+            body = null;
+        }
+        String name = body == null ? null : body.getString("upstream");
+        String domain = body == null ? null : body.getString("domain");
+        if (name == null || domain == null || domain.isBlank()) {
+            json(rc, 400, new JsonObject().put("error", "expected a JSON body {\"upstream\": NAME, \"domain\": DOMAIN}"));
+            return;
+        }
+        List<Upstream> found = find(name);
+        if (found.isEmpty()) {
+            json(rc, 404, new JsonObject().put("error", "no upstream named '" + name + "'"));
+            return;
+        }
+        long cooldown = 0;
+        for (UpstreamPool pool : gateway.pools()) {
+            for (Upstream u : found) {
+                if (pool.upstream(u.name()) == u) {
+                    cooldown = pool.bans().ban(u, domain.trim());
+                }
+            }
+        }
+        json(rc, 200, new JsonObject().put("upstream", name).put("domain", domain.trim()).put("cooldownSeconds", cooldown / 1_000_000_000L));
+    }
+
+    private List<Upstream> find(String name) {
+        String pool = name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
+        String upstream = pool == null ? name : name.substring(name.indexOf('/') + 1);
+        List<Upstream> found = new ArrayList<>();
+        for (UpstreamPool p : gateway.pools()) {
+            Upstream u = p.upstream(upstream);
+            if (u != null && (pool == null || pool.equals(p.name()))) {
+                found.add(u);
+            }
+        }
+        return found;
+    }
+
+    private static void json(RoutingContext rc, int status, Object body) {
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) body).encodePrettily());
+    }
+}

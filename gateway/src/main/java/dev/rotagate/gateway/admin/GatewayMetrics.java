@@ -1,0 +1,88 @@
+package dev.rotagate.gateway.admin;
+
+import dev.rotagate.common.FailureKind;
+import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.UpstreamPool;
+import dev.rotagate.pool.resilience.UpstreamState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prometheus metrics. Upstream figures are read from the counters the upstreams keep anyway (function counters and
+ * gauges: nothing extra on the request path); gateway-level counters are incremented once per request or tunnel.
+ */
+public final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final Counter bytesUp = Counter.builder("rotagate_bytes_client_to_upstream").baseUnit("bytes")
+            .description("Bytes relayed from clients to upstreams").register(registry);
+    private final Counter bytesDown = Counter.builder("rotagate_bytes_upstream_to_client").baseUnit("bytes")
+            .description("Bytes relayed from upstreams to clients").register(registry);
+
+    /** Registers the per-upstream series of these pools. */
+    public void bind(List<UpstreamPool> pools) {
+        for (UpstreamPool pool : pools) {
+            for (Upstream u : pool.upstreams()) {
+                bind(pool, u);
+            }
+        }
+    }
+
+    private void bind(UpstreamPool pool, Upstream u) {
+        Tags tags = Tags.of("pool", pool.name(), "upstream", u.name());
+        FunctionCounter.builder("rotagate_upstream_requests", u, Upstream::requests)
+                .description("Requests and tunnels sent through the upstream").tags(tags).register(registry);
+        for (FailureKind kind : FailureKind.values()) {
+            if (kind.isProxyFault() || kind.name().startsWith("TARGET")) {
+                FunctionCounter.builder("rotagate_upstream_failures", u, x -> x.health().failures(kind))
+                        .description("Failures through the upstream by kind").tags(tags.and("kind", kind.code())).register(registry);
+            }
+        }
+        Gauge.builder("rotagate_upstream_in_flight", u, Upstream::inFlight)
+                .description("Requests and tunnels in flight").tags(tags).register(registry);
+        for (UpstreamState state : UpstreamState.values()) {
+            Gauge.builder("rotagate_upstream_state", u, x -> x.health().state() == state ? 1 : 0)
+                    .description("1 for the upstream's current state").tags(tags.and("state", state.name())).register(registry);
+        }
+        Gauge.builder("rotagate_upstream_circuit_open", u, x -> x.health().breaker().getState().name().equals("OPEN") ? 1 : 0)
+                .description("1 while the upstream's circuit breaker is open").tags(tags).register(registry);
+        FunctionCounter.builder("rotagate_upstream_bytes_in", u, Upstream::bytesIn).baseUnit("bytes")
+                .description("Bytes received from the upstream").tags(tags).register(registry);
+        FunctionCounter.builder("rotagate_upstream_bytes_out", u, Upstream::bytesOut).baseUnit("bytes")
+                .description("Bytes sent to the upstream").tags(tags).register(registry);
+        Timer latency = Timer.builder("rotagate_upstream_connect_latency")
+                .description("Connect + handshake time through the upstream").tags(tags)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        u.latencyObserver(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
+    }
+
+    /** One finished request or tunnel, as the access log sees it. */
+    public void requestDone(String protocol, long up, long down, String errorKind) {
+        requests.computeIfAbsent(protocol, p -> Counter.builder("rotagate_requests").description(
+                "Requests and tunnels by client protocol").tag("protocol", p).register(registry)).increment();
+        bytesUp.increment(up);
+        bytesDown.increment(down);
+        if (errorKind != null) {
+            errors.computeIfAbsent(errorKind, k -> Counter.builder("rotagate_errors").description(
+                    "Requests and tunnels that ended in an error, by kind").tag("kind", k).register(registry)).increment();
+        }
+    }
+
+    /** Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
