@@ -69,11 +69,18 @@ final class HealthCommand implements Callable<Integer> {
             return HealthReport.BAD_INPUT;
         }
         HealthReport report;
+        // the table is the output: state-change log lines of the one-off probe run would only garble it
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level level = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.ERROR);
         try {
             report = admin != null ? fromAdmin(admin) : probe(err);
         } catch (BadInput e) {
             err.println("rotagate: " + e.getMessage());
             return HealthReport.BAD_INPUT;
+        } finally {
+            root.setLevel(level);
         }
         out.print(format.equals("json") ? JsonRenderer.render(report).encodePrettily() + "\n" : TableRenderer.render(report));
         out.flush();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An origin web server on 127.0.0.1 for tests. Paths: {@code /bytes/N} N deterministic bytes; {@code /chunked/N}
  * the same, chunked; {@code /stream/N} N bytes written with backpressure (see {@link #streamed()});
+ * {@code /health} answers the status set by {@link #healthStatus(int)}; {@code /ip} the caller's address;
  * {@code /echo} echoes method and body; {@code /status/N} an empty answer with status N;
  * anything else a short text.
  * Every request's head (method, uri, header names in order as received) is recorded.
@@ -30,6 +31,7 @@ public final class TestOrigin implements AutoCloseable {
     private final HttpServer server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger healthStatus = new java.util.concurrent.atomic.AtomicInteger(200);
 
     private TestOrigin(Vertx vertx) {
         this.vertx = vertx;
@@ -53,6 +55,11 @@ public final class TestOrigin implements AutoCloseable {
 
     public List<Seen> seen() {
         return seen;
+    }
+
+    /** What {@code /health} answers from now on. */
+    public void healthStatus(int status) {
+        healthStatus.set(status);
     }
 
     /** Bytes handed to sockets by {@code /stream/N} answers so far: stalls when the reader stops reading. */
@@ -85,6 +92,10 @@ public final class TestOrigin implements AutoCloseable {
                 req.response().write(Buffer.buffer(java.util.Arrays.copyOfRange(b, i, Math.min(b.length, i + 10_000))));
             }
             req.response().end();
+        } else if (path.equals("/health")) {
+            req.response().setStatusCode(healthStatus.get()).end("health\n");
+        } else if (path.equals("/ip")) {
+            req.response().end(req.remoteAddress().host() + "\n");
         } else if (path.startsWith("/stream/")) {
             stream(req, Long.parseLong(path.substring(8)));
         } else if (path.equals("/echo")) {
