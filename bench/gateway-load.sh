@@ -108,14 +108,17 @@ trap 'log "stopped (time limit of ${LIMIT}s reached, or TERM)"; exit 124' TERM
 ( exec 2>/dev/null; sleep "$LIMIT"; kill -TERM $$ ) & # stderr off: no "Terminated" when cleanup ends its sleep
 WATCHDOG_PID=$!
 
-free_port() { # a port nothing listens on (checked, then used right away)
-    local p i
+# a port no socket uses, below the ephemeral range (there, a client connection may take it between check and bind)
+read -r EPHEMERAL_LOW _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LOW=32768
+free_port() { # -> FREE_PORT (not in $(...): USED_PORTS must stick)
+    local p i low=10000 high=$((EPHEMERAL_LOW - 1))
+    ((high > low + 1000)) || { low=20000; high=30000; }
     for i in $(seq 200); do
-        p=$((20000 + RANDOM % 30000))
+        p=$((low + (RANDOM * 32768 + RANDOM) % (high - low)))
         [[ " ${USED_PORTS:-} " == *" $p "* ]] && continue
-        if [[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]]; then
+        if [[ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]]; then
             USED_PORTS="${USED_PORTS:-} $p"
-            echo "$p"
+            FREE_PORT=$p
             return 0
         fi
     done
@@ -265,7 +268,8 @@ DOWNLOAD_URL="http://$HOST:$ORIGIN_PORT/download?bytes=$SIZE"
 UPLOAD_URL="http://$HOST:$ORIGIN_PORT/upload"
 wait_until origin "$ORIGIN_PID" 20 curl -fsS --max-time 2 -o /dev/null "$SMALL_URL"
 
-SQUID_PORT="$(free_port)"
+free_port
+SQUID_PORT=$FREE_PORT
 mkdir -p "$TMP/squid"
 {
     echo "http_port $HOST:$SQUID_PORT"
@@ -300,7 +304,8 @@ log "starting squid $("$SQUID_BIN" -v | awk 'NR==1{print $4}') on $HOST:$SQUID_P
 SQUID_PID=$!
 wait_until squid "$SQUID_PID" 30 curl -fsS --max-time 2 -o /dev/null -x "http://$HOST:$SQUID_PORT" "$SMALL_URL"
 
-GATEWAY_PORT="$(free_port)"
+free_port
+GATEWAY_PORT=$FREE_PORT
 cat >"$TMP/rotagate.yaml" <<EOF
 listen: $HOST:$GATEWAY_PORT
 pools:
