@@ -249,6 +249,12 @@ measure() { # label function args...: runs the measurement, again if other proce
     saved="${saved//declare -- /declare -g }"
     eval "${saved//declare -a /declare -ga }"
     OTHER_LOAD="${OTHER_LOAD}${OTHER_LOAD:+, }$label ${best}%"
+    LOAD_OF["$label"]=$best
+}
+declare -A LOAD_OF=()
+noisy() { # label1 label2 -> a warning for a result line when other processes disturbed either measurement
+    local worst=$((LOAD_OF["$1"] > LOAD_OF["$2"] ? LOAD_OF["$1"] : LOAD_OF["$2"]))
+    ((worst < QUIET_PCT)) || printf ' [NOISY: other processes took %s%% of the machine]' "$worst"
 }
 
 # ---------------------------------------------------------------- 1. origin, squid, gateway
@@ -450,12 +456,15 @@ mkdir -p "$BENCH/results"
         "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" \
         "$(nproc)" "$THREADS" "$CONNS" "$DURATION" "$SIZE_MIB" "$REPS" \
         "${ROTAGATE_JAVA_OPTS:+, ROTAGATE_JAVA_OPTS=$ROTAGATE_JAVA_OPTS}"
-    printf 'keep-alive GET   direct %.0f req/s p99 %s | via gateway %.0f req/s p99 %s | ratio %s (goal >= %s) %s\n' \
-        "$D_RPS" "$(ms "$D_P99")" "$G_RPS" "$(ms "$G_P99")" "$KA_RATIO" "$GOAL_RPS" "$(verdict "$KA_RATIO" "$GOAL_RPS")"
-    printf 'CONNECT download direct %s MB/s | via gateway %s MB/s | ratio %s (goal >= %s) %s\n' \
-        "$T_download_D" "$T_download_G" "$DL_RATIO" "$GOAL_TUNNEL" "$(verdict "$DL_RATIO" "$GOAL_TUNNEL")"
-    printf 'CONNECT upload   direct %s MB/s | via gateway %s MB/s | ratio %s (goal >= %s) %s\n' \
-        "$T_upload_D" "$T_upload_G" "$UL_RATIO" "$GOAL_TUNNEL" "$(verdict "$UL_RATIO" "$GOAL_TUNNEL")"
+    printf 'keep-alive GET   direct %.0f req/s p99 %s | via gateway %.0f req/s p99 %s | ratio %s (goal >= %s) %s%s\n' \
+        "$D_RPS" "$(ms "$D_P99")" "$G_RPS" "$(ms "$G_P99")" "$KA_RATIO" "$GOAL_RPS" "$(verdict "$KA_RATIO" "$GOAL_RPS")" \
+        "$(noisy "GET direct" "GET gateway")"
+    printf 'CONNECT download direct %s MB/s | via gateway %s MB/s | ratio %s (goal >= %s) %s%s\n' \
+        "$T_download_D" "$T_download_G" "$DL_RATIO" "$GOAL_TUNNEL" "$(verdict "$DL_RATIO" "$GOAL_TUNNEL")" \
+        "$(noisy "download direct" "download gateway")"
+    printf 'CONNECT upload   direct %s MB/s | via gateway %s MB/s | ratio %s (goal >= %s) %s%s\n' \
+        "$T_upload_D" "$T_upload_G" "$UL_RATIO" "$GOAL_TUNNEL" "$(verdict "$UL_RATIO" "$GOAL_TUNNEL")" \
+        "$(noisy "upload direct" "upload gateway")"
     printf 'CPU us per GET          direct: %s | via gateway: %s\n' "$D_CPU" "$G_CPU"
     printf 'CPU ms per download    direct: %s | via gateway: %s\n' "$C_download_D" "$C_download_G"
     printf 'CPU ms per upload      direct: %s | via gateway: %s\n' "$C_upload_D" "$C_upload_G"
