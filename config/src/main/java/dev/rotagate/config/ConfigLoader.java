@@ -48,7 +48,7 @@ public final class ConfigLoader {
     private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections");
     private static final List<String> ROUTE_KEYS = List.of("match", "pool");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle");
-    private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head");
+    private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.:\\[\\]-]+");
@@ -461,6 +461,6 @@ public final class ConfigLoader {
                 maxHead = (int) v;
             }
         }
-        return new ServerConfig(transport, proxyProtocol, maxHead);
+        return new ServerConfig(transport, proxyProtocol, maxHead, integer(m, "event-loops", d.eventLoops(), 0, 1024));
     }
 }

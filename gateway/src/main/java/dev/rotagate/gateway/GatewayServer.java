@@ -51,7 +51,11 @@ public final class GatewayServer {
     private final GatewayConfig config;
     private final GatewayContext context;
     private final UpstreamConnector connector;
-    private final NetServer server;
+    private final Vertx vertx;
+    /** One server per event loop, all on the same port: Vert.x spreads the connections over them. */
+    private final List<NetServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile int port;
     private final List<UpstreamPool> pools;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final HealthChecker healthChecker;
@@ -80,18 +84,7 @@ public final class GatewayServer {
                 new RetryBudget(config.retry()), config.retry().attempts());
         this.context = new GatewayContext(vertx, dispatcher, httpConnections, new ClientAuthenticator(config.auth()),
                 config.timeouts(), config.server(), config.bans(), bans, new AccessLog(metrics));
-        this.server = vertx.createNetServer(new NetServerOptions()
-                .setHost(config.listen().host())
-                .setPort(config.listen().port())
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true)
-                .setReuseAddress(true)
-                .setUseProxyProtocol(config.server().proxyProtocol())
-                .setProxyProtocolTimeout(config.timeouts().handshake().toMillis())
-                .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setIdleTimeout((int) config.timeouts().idle().toMillis())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-        this.server.connectHandler(this::accept);
+        this.vertx = vertx;
     }
 
     /** Starts listening; fails when the port is taken or a requested feature is missing. */
@@ -101,7 +94,10 @@ public final class GatewayServer {
                     + " is not on the classpath: PROXY headers would reach the front end as data"));
         }
         GatewayServer gateway = new GatewayServer(vertx, config);
-        return gateway.server.listen()
+        int instances = config.server().eventLoops() > 0 ? config.server().eventLoops()
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
+        // same host and port (also port 0) in one Vert.x instance: the servers share one socket
+        return gateway.listen(config.listen().port(), instances)
                 .compose(s -> gateway.admin == null ? Future.succeededFuture() : gateway.admin.start().map(a -> {
                     LOG.info("admin API, status page and /metrics on http://{}:{}/", config.admin().address().host(), a.port());
                     return null;
@@ -111,9 +107,9 @@ public final class GatewayServer {
                         gateway.healthChecker.start(gateway.pools);
                     }
                     LOG.info("rotagate listening on {}:{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s), transport {}{}",
-                            config.listen().host(), gateway.server.actualPort(), gateway.pools.size(),
+                            config.listen().host(), gateway.port, gateway.pools.size(),
                             gateway.pools.stream().mapToInt(p -> p.upstreams().size()).sum(),
-                            vertx.isNativeTransportEnabled() ? "epoll" : "nio",
+                            (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ", " + instances + " event loop(s)",
                             gateway.healthChecker == null ? ", health checks off" : ", probing every "
                                     + Durations.format(config.health().interval()));
                     return gateway;
@@ -122,7 +118,40 @@ public final class GatewayServer {
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
+    }
+
+    /** Deploys {@code count} server instances on {@code listenPort}, each on its own event loop. */
+    private Future<Void> listen(int listenPort, int count) {
+        NetServerOptions options = serverOptions(listenPort);
+        return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+            @Override
+            public Future<?> start() {
+                NetServer server = vertx.createNetServer(options).connectHandler(GatewayServer.this::accept);
+                return server.listen().map(s -> {
+                    servers.add(s);
+                    port = s.actualPort();
+                    return s;
+                });
+            }
+        }, new io.vertx.core.DeploymentOptions().setInstances(count)).map(id -> {
+            deployments.add(id);
+            return (Void) null;
+        });
+    }
+
+    private NetServerOptions serverOptions(int listenPort) {
+        return new NetServerOptions()
+                .setHost(config.listen().host())
+                .setPort(listenPort)
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setReuseAddress(true)
+                .setUseProxyProtocol(config.server().proxyProtocol())
+                .setProxyProtocolTimeout(config.timeouts().handshake().toMillis())
+                .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setIdleTimeout((int) config.timeouts().idle().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     }
 
     public List<UpstreamPool> pools() {
@@ -151,7 +180,8 @@ public final class GatewayServer {
             healthChecker.stop();
         }
         Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
-        return adminClosed.eventually(() -> server.close()).eventually(connector::close);
+        Future<Void> undeployed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        return adminClosed.eventually(() -> undeployed).eventually(connector::close);
     }
 
     /** What the admin API sees of this gateway. */
@@ -180,6 +210,7 @@ public final class GatewayServer {
 
     private void accept(NetSocket socket) {
         MessageSocket client = MessageSocket.of(socket);
+        client.exceptionHandler(e -> { }); // a client's reset is its business; the close that follows cleans up
         client.allowHalfClosure(); // a client's FIN in a tunnel must not cut the download it is waiting for
         client.messageHandler(ReferenceCountUtil::release);
         client.addCodec(DETECTOR, new ProtocolDetector(protocol -> {

@@ -14,7 +14,7 @@ class ProxyProtocolIT {
 
     @Test
     void proxyHeaderIsConsumedAndTheRequestServed() throws Exception {
-        Vertx vertx = Transports.createVertx(new ServerConfig(ServerConfig.Transport.EPOLL, true, 32 * 1024));
+        Vertx vertx = Transports.createVertx(new ServerConfig(ServerConfig.Transport.EPOLL, true, 32 * 1024, 0));
         try (TestOrigin origin = TestOrigin.start(vertx);
              TestGateway gateway = TestGateway.start(vertx, "listen: 127.0.0.1:0\nserver: { transport: epoll, proxy-protocol: true }\n"
                      + "pools:\n  p:\n    upstreams: [ \"direct://\" ]\n");

@@ -8,6 +8,7 @@ import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import dev.rotagate.pool.resilience.Attempt;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -76,6 +77,11 @@ public final class HttpExchange {
     private long bytesDown;
     private long responseTimer = -1;
     private Future<Void> lastWrite = Future.succeededFuture();
+    /**
+     * A response head not written yet: if the whole answer came in one read, head and body go out as one message
+     * with one flush (a small answer otherwise costs the client two packets).
+     */
+    private HttpResponse heldHead;
 
     /**
      * @param onDone called once with whether the client connection may serve another request, and the write of
@@ -142,6 +148,7 @@ public final class HttpExchange {
         connection = c;
         MessageSocket s = c.socket();
         s.messageHandler(this::onUpstreamMessage);
+        s.readCompletionHandler(v -> flushHeldHead());
         s.closeHandler(v -> onUpstreamClosed());
         s.exceptionHandler(e -> { }); // the close that follows decides
         state = requestComplete ? State.AWAITING_RESPONSE : State.SENDING;
@@ -250,7 +257,19 @@ public final class HttpExchange {
         }
         dropReplay();
         state = State.RESPONDING;
-        client.write(response);
+        if (informational) {
+            client.write(response);
+        } else {
+            heldHead = response;
+        }
+    }
+
+    /** The upstream read ended with the head alone: send it now. */
+    private void flushHeldHead() {
+        if (heldHead != null) {
+            lastWrite = client.write(heldHead);
+            heldHead = null;
+        }
     }
 
     private static String describeProxyError(HttpResponse response) {
@@ -275,7 +294,14 @@ public final class HttpExchange {
         bytesDown += part.content().readableBytes();
         boolean last = part instanceof LastHttpContent;
         MessageSocket s = connection.socket();
-        lastWrite = client.write(part);
+        if (heldHead != null && part instanceof LastHttpContent lastPart) {
+            lastWrite = client.write(new DefaultFullHttpResponse(heldHead.protocolVersion(), heldHead.status(),
+                    lastPart.content(), heldHead.headers(), lastPart.trailingHeaders()));
+            heldHead = null;
+        } else {
+            flushHeldHead();
+            lastWrite = client.write(part);
+        }
         if (client.writeQueueFull()) {
             s.pause();
             client.drainHandler(v -> s.resume());
@@ -295,6 +321,7 @@ public final class HttpExchange {
         cancelResponseTimer();
         MessageSocket s = connection.socket();
         s.closeHandler(null);
+        s.readCompletionHandler(null);
         s.messageHandler(ReferenceCountUtil::release);
         if (upstreamKeepAlive && requestComplete) {
             ctx.httpConnections().release(connection);

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Rewrites heads on their way through. Only hop-by-hop headers are touched; every other header keeps its
@@ -18,8 +17,9 @@ import java.util.Locale;
  */
 public final class HttpMessages {
 
-    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade");
+    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
     private static final String HINT_PREFIX = "x-rotagate-";
 
     private HttpMessages() {
@@ -65,26 +65,37 @@ public final class HttpMessages {
         return target;
     }
 
-    /** Removes hop-by-hop headers, the headers named in Connection, and routing-hint headers. */
+    /**
+     * Removes hop-by-hop headers, the headers named in Connection, and routing-hint headers. Netty's headers are
+     * case-insensitive and hashed, so fixed names are removed directly; names are only scanned for the hint prefix.
+     */
     public static void stripHopByHop(HttpHeaders headers) {
-        List<String> named = new ArrayList<>();
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty()) {
-                    named.add(t);
+        String connection = headers.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : value.split(",")) {
+                    String t = token.trim();
+                    if (!t.isEmpty()) {
+                        headers.remove(t);
+                    }
                 }
             }
         }
-        List<String> remove = new ArrayList<>();
+        for (CharSequence name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+        List<String> hints = null;
         for (var e : headers) {
-            String lower = e.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || named.contains(lower) || lower.startsWith(HINT_PREFIX)) {
-                remove.add(e.getKey());
+            String name = e.getKey();
+            if (name.length() > HINT_PREFIX.length() - 1 && name.regionMatches(true, 0, HINT_PREFIX, 0, HINT_PREFIX.length())) {
+                if (hints == null) {
+                    hints = new ArrayList<>(2);
+                }
+                hints.add(name);
             }
         }
-        for (String name : remove) {
-            headers.remove(name);
+        if (hints != null) {
+            hints.forEach(headers::remove);
         }
     }
 

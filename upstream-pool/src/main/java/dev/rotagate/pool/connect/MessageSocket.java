@@ -104,6 +104,12 @@ public final class MessageSocket {
      * Writes a message through the codecs. A message Vert.x drops because the connection closed before it reached
      * Netty (its queue fails it with {@code CLOSED_EXCEPTION} and does not release it) is released here.
      */
+    /** Runs after each batch of messages one socket read produced (null: nothing). */
+    public MessageSocket readCompletionHandler(Handler<Void> handler) {
+        socket.readCompletionHandler(handler);
+        return this;
+    }
+
     public Future<Void> write(Object message) {
         Future<Void> written = socket.writeMessage(message);
         written.onFailure(e -> {
