@@ -44,9 +44,10 @@ public final class ConfigLoader {
     private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry");
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
     private static final List<String> USER_KEYS = List.of("username", "password", "pool");
-    private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections");
+    private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections",
+            "upstream-files", "default-scheme", "upstream-files-lenient");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections");
-    private static final List<String> ROUTE_KEYS = List.of("match", "pool");
+    private static final List<String> ROUTE_KEYS = List.of("match", "pool", "tags");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle");
     private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
@@ -55,6 +56,9 @@ public final class ConfigLoader {
     private static final HostAndPort DEFAULT_LISTEN = HostAndPort.of("127.0.0.1", 8080);
 
     private final Function<String, String> env;
+    /** Per parse: the list files read, and lines skipped in lenient mode (the loader is used by one thread at a time). */
+    private List<Path> listFilesRead = new ArrayList<>();
+    private List<ConfigProblem> skippedLines = new ArrayList<>();
 
     public ConfigLoader(Function<String, String> env) {
         this.env = env;
@@ -64,7 +68,7 @@ public final class ConfigLoader {
         return new ConfigLoader(System::getenv);
     }
 
-    public GatewayConfig load(Path file) throws ConfigException {
+    public synchronized GatewayConfig load(Path file) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -75,7 +79,9 @@ public final class ConfigLoader {
         return parse(text, file);
     }
 
-    public GatewayConfig parse(String text, Path file) throws ConfigException {
+    public synchronized GatewayConfig parse(String text, Path file) throws ConfigException {
+        listFilesRead = new ArrayList<>();
+        skippedLines = new ArrayList<>();
         Problems problems = new Problems(file.toString());
         Node root;
         try {
@@ -101,7 +107,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.list());
         }
-        return config;
+        return config.withSources(listFilesRead, skippedLines);
     }
 
     private GatewayConfig read(YamlNode root, Path file, Problems problems) {
@@ -109,7 +115,7 @@ public final class ConfigLoader {
         HostAndPort listen = top.containsKey("listen")
                 ? top.get("listen").parsed(t -> HostAndPort.parse(t, 8080)).orElse(DEFAULT_LISTEN) : DEFAULT_LISTEN;
         AuthConfig auth = top.containsKey("auth") ? auth(top.get("auth")) : AuthConfig.NONE;
-        List<PoolConfig> pools = top.containsKey("pools") ? pools(top.get("pools"), problems) : List.of();
+        List<PoolConfig> pools = top.containsKey("pools") ? pools(top.get("pools"), file, problems) : List.of();
         if (!top.containsKey("pools")) {
             problems.add(root.line(), "pools", "missing (expected: at least one pool with upstreams)");
         }
@@ -164,7 +170,39 @@ public final class ConfigLoader {
         return new AuthConfig(users, open);
     }
 
-    private List<PoolConfig> pools(YamlNode node, Problems problems) {
+    /** Upstreams from the pool's list files (paths relative to the config file); duplicates of earlier ones are problems. */
+    private List<UpstreamConfig> listFiles(Map<String, YamlNode> pm, Path configFile, int maxConnections,
+                                           List<UpstreamConfig> earlier, Problems problems) {
+        if (!pm.containsKey("upstream-files")) {
+            return List.of();
+        }
+        String scheme = "http";
+        if (pm.containsKey("default-scheme")) {
+            YamlNode n = pm.get("default-scheme");
+            scheme = n.parsed(t -> dev.rotagate.common.UpstreamScheme.parse(t.trim()).text()).orElse(scheme);
+        }
+        boolean lenient = pm.containsKey("upstream-files-lenient") && pm.get("upstream-files-lenient").bool().orElse(false);
+        YamlNode filesNode = pm.get("upstream-files");
+        List<YamlNode> files = filesNode.isScalar() ? List.of(filesNode) : filesNode.items();
+        Path base = configFile.toAbsolutePath().getParent();
+        java.util.Set<String> seen = new HashSet<>();
+        earlier.forEach(u -> seen.add(u.name()));
+        List<UpstreamConfig> out = new ArrayList<>();
+        for (YamlNode f : files) {
+            String text = f.text().orElse(null);
+            if (text == null) {
+                continue;
+            }
+            Path path = base == null ? Path.of(text) : base.resolve(text);
+            listFilesRead.add(path);
+            ListFile.Result r = ListFile.read(path, scheme, maxConnections, lenient, problems, seen);
+            r.skipped().forEach(skippedLines::add);
+            out.addAll(r.upstreams());
+        }
+        return out;
+    }
+
+    private List<PoolConfig> pools(YamlNode node, Path file, Problems problems) {
         List<PoolConfig> pools = new ArrayList<>();
         Map<String, YamlNode> entries = node.entries();
         if (entries.isEmpty() && !node.isList()) {
@@ -187,10 +225,11 @@ public final class ConfigLoader {
             }
             Duration sessionTtl = duration(pm, "session-ttl", PoolConfig.DEFAULT_SESSION_TTL);
             int maxConnections = pm.containsKey("max-connections") ? pm.get("max-connections").integer(0, 1_000_000).orElse(0) : 0;
-            List<UpstreamConfig> upstreams = pm.containsKey("upstreams")
-                    ? upstreams(pm.get("upstreams"), maxConnections, problems) : List.of();
+            List<UpstreamConfig> upstreams = new ArrayList<>(pm.containsKey("upstreams")
+                    ? upstreams(pm.get("upstreams"), maxConnections, problems) : List.of());
+            upstreams.addAll(listFiles(pm, file, maxConnections, upstreams, problems));
             if (upstreams.isEmpty() && !(pm.containsKey("upstreams") && !pm.get("upstreams").isList())) {
-                problems.add(p, "pool '" + name + "' has no upstreams (expected: a list under upstreams:)");
+                problems.add(p, "pool '" + name + "' has no upstreams (expected: a list under upstreams:, or upstream-files:)");
             }
             pools.add(new PoolConfig(name, strategy, upstreams, sessionTtl));
         }
@@ -276,7 +315,11 @@ public final class ConfigLoader {
                 r.problems("pool: missing (expected: the name of a pool)");
                 continue;
             }
-            m.get("pool").text().ifPresent(pool -> routes.add(new RouteConfig(match, pool)));
+            List<String> tags = new ArrayList<>();
+            if (m.containsKey("tags")) {
+                m.get("tags").items().forEach(t -> t.text().ifPresent(tags::add));
+            }
+            m.get("pool").text().ifPresent(pool -> routes.add(new RouteConfig(match, pool, tags)));
         }
         return routes;
     }
@@ -291,9 +334,15 @@ public final class ConfigLoader {
         }
         List<YamlNode> routeNodes = top.containsKey("routes") ? top.get("routes").itemsQuietly() : List.of();
         for (int i = 0; i < routes.size() && i < routeNodes.size(); i++) {
-            if (!names.contains(routes.get(i).pool())) {
-                problems.add(routeNodes.get(i), "route to unknown pool '" + routes.get(i).pool() + "' (pools: "
+            RouteConfig r = routes.get(i);
+            if (!names.contains(r.pool())) {
+                problems.add(routeNodes.get(i), "route to unknown pool '" + r.pool() + "' (pools: "
                         + String.join(", ", names) + ")");
+            } else if (!r.tags().isEmpty()) {
+                PoolConfig pool = pools.stream().filter(p -> p.name().equals(r.pool())).findFirst().orElseThrow();
+                if (pool.upstreams().stream().noneMatch(u -> u.tags().containsAll(r.tags()))) {
+                    problems.add(routeNodes.get(i), "no upstream of pool '" + r.pool() + "' carries the tags " + r.tags());
+                }
             }
         }
         YamlNode authNode = top.get("auth");

@@ -2,20 +2,46 @@ package dev.rotagate.config;
 
 import dev.rotagate.common.HostAndPort;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The whole validated config; immutable. Pools keep their file order: the first serves by default. */
+/**
+ * The whole validated config; immutable. Pools keep their file order: the first serves by default.
+ * {@code listFiles} are the upstream list files it was read from (watched for changes like the file itself);
+ * {@code skippedLines} the bad list-file lines that lenient pools skipped.
+ */
 public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
                             List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server,
                             BreakerConfig breaker, RetryConfig retry, BansConfig bans, HealthConfig health,
-                            AdminConfig admin) {
+                            AdminConfig admin, List<Path> listFiles, List<ConfigProblem> skippedLines) {
 
     public GatewayConfig {
         pools = List.copyOf(pools);
         routes = List.copyOf(routes);
+        listFiles = List.copyOf(listFiles);
+        skippedLines = List.copyOf(skippedLines);
+    }
+
+    public GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools, List<RouteConfig> routes,
+                         TimeoutsConfig timeouts, ServerConfig server, BreakerConfig breaker, RetryConfig retry, BansConfig bans,
+                         HealthConfig health, AdminConfig admin) {
+        this(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, List.of(), List.of());
     }
 
     public PoolConfig defaultPool() {
         return pools.get(0);
+    }
+
+    /** Every file the config was read from: the config file and its list files. */
+    public List<Path> files() {
+        List<Path> all = new ArrayList<>();
+        all.add(source);
+        all.addAll(listFiles);
+        return all;
+    }
+
+    GatewayConfig withSources(List<Path> listFiles, List<ConfigProblem> skippedLines) {
+        return new GatewayConfig(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
+                listFiles, skippedLines);
     }
 }

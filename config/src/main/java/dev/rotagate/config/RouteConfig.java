@@ -4,13 +4,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A routing rule: targets whose host matches one of the globs go to the pool. {@code *} matches any run of
+ * A routing rule: targets whose host matches one of the globs go to the pool (and, with {@code tags}, to its upstreams
+ * that carry them). {@code *} matches any run of
  * characters (also dots), {@code ?} one character; matching ignores case.
  */
-public record RouteConfig(List<String> match, String pool) {
+public record RouteConfig(List<String> match, String pool, List<String> tags) {
 
     public RouteConfig {
         match = match.stream().map(m -> m.toLowerCase(Locale.ROOT)).toList();
+        tags = List.copyOf(tags);
+    }
+
+    public RouteConfig(List<String> match, String pool) {
+        this(match, pool, List.of());
     }
 
     public boolean matches(String host) {

@@ -104,7 +104,7 @@ class ConfigLoaderTest {
                 "gw.yaml:12: pools.dc.upstreams[2]: duplicate upstream name '10.0.0.2:3128' in this pool (set name: to tell them apart)",
                 "gw.yaml:13: pools.dc.upstreams[3]: url: missing (expected: { url: http://host:port, name: ..., weight: ..., tags: [...] })",
                 "gw.yaml:14: pools.dc.upstreams[4].weight: 0 is out of range (expected: 1 to 1000)",
-                "gw.yaml:16: pools.empty: pool 'empty' has no upstreams (expected: a list under upstreams:)");
+                "gw.yaml:16: pools.empty: pool 'empty' has no upstreams (expected: a list under upstreams:, or upstream-files:)");
     }
 
     @Test

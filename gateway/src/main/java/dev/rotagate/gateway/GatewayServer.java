@@ -6,7 +6,9 @@ import dev.rotagate.common.Durations;
 import dev.rotagate.gateway.admin.AdminServer;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
-import dev.rotagate.gateway.forward.Dispatcher;
+import dev.rotagate.config.ConfigLoader;
+import dev.rotagate.config.ConfigProblem;
+import dev.rotagate.config.ConfigWatcher;
 import dev.rotagate.health.HealthChecker;
 import dev.rotagate.health.HealthReport;
 import dev.rotagate.health.Prober;
@@ -48,43 +50,30 @@ public final class GatewayServer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final String DETECTOR = "detect";
 
-    private final GatewayConfig config;
-    private final GatewayContext context;
-    private final UpstreamConnector connector;
     private final Vertx vertx;
+    /** What the process was started with: listen, admin and server settings need a restart to change. */
+    private final GatewayConfig startConfig;
+    private final Generation.Shared shared;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final AdminServer admin;
     /** One server per event loop, all on the same port: Vert.x spreads the connections over them. */
-    private final List<NetServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int port;
-    private final List<UpstreamPool> pools;
-    private final GatewayMetrics metrics = new GatewayMetrics();
-    private final HealthChecker healthChecker;
-    private final AdminServer admin;
-    private final long loadedAtMillis = System.currentTimeMillis();
+    private volatile Generation current;
+    private final ReloadStatus reloadStatus;
+    private volatile ConfigWatcher watcher;
 
     private GatewayServer(Vertx vertx, GatewayConfig config) {
-        this.config = config;
-        Ticker ticker = Ticker.systemTicker();
-        DomainBans bans = new DomainBans(config.bans(), ticker);
-        // a half-open breaker whose trial reports got lost frees its permits after one connect + handshake time
-        Duration maxHalfOpen = config.timeouts().connect().plus(config.timeouts().handshake()).multipliedBy(2);
-        UpstreamState initial = config.health().enabled() && config.health().probeBeforeUse()
-                ? UpstreamState.PROBING : UpstreamState.HEALTHY;
-        this.pools = config.pools().stream().map(p -> UpstreamPool.fromConfig(p, config.breaker(), maxHalfOpen, bans,
-                initial, ticker)).toList();
-        this.connector = new UpstreamConnector(vertx, config.timeouts());
-        HttpConnectionPool httpConnections = new HttpConnectionPool(connector, Duration.ofSeconds(15), 32);
-        this.healthChecker = config.health().enabled() ? new HealthChecker(vertx,
-                new Prober(vertx, connector, httpConnections, config.health()), config.health(), System::currentTimeMillis) : null;
-        this.metrics.bind(pools);
-        this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
-        Map<String, String> userPools = new HashMap<>();
-        config.auth().users().stream().filter(u -> u.pool() != null).forEach(u -> userPools.put(u.username(), u.pool()));
-        Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), connector,
-                new RetryBudget(config.retry()), config.retry().attempts());
-        this.context = new GatewayContext(vertx, dispatcher, httpConnections, new ClientAuthenticator(config.auth()),
-                config.timeouts(), config.server(), config.bans(), bans, new AccessLog(metrics));
         this.vertx = vertx;
+        this.startConfig = config;
+        UpstreamConnector connector = new UpstreamConnector(vertx, config.timeouts());
+        this.shared = new Generation.Shared(vertx, connector, new HttpConnectionPool(connector, Duration.ofSeconds(15), 32),
+                new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()), new AccessLog(metrics),
+                Ticker.systemTicker());
+        this.current = Generation.build(config, shared, null);
+        this.metrics.bind(current.pools());
+        this.reloadStatus = new ReloadStatus(config, metrics);
+        this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
     }
 
     /** Starts listening; fails when the port is taken or a requested feature is missing. */
@@ -103,14 +92,15 @@ public final class GatewayServer {
                     return null;
                 }))
                 .map(v -> {
-                    if (gateway.healthChecker != null) {
-                        gateway.healthChecker.start(gateway.pools);
+                    Generation g = gateway.current;
+                    if (g.healthChecker() != null) {
+                        g.healthChecker().start(g.pools());
                     }
                     LOG.info("rotagate listening on {}:{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s), transport {}{}",
-                            config.listen().host(), gateway.port, gateway.pools.size(),
-                            gateway.pools.stream().mapToInt(p -> p.upstreams().size()).sum(),
+                            config.listen().host(), gateway.port, g.pools().size(),
+                            g.pools().stream().mapToInt(p -> p.upstreams().size()).sum(),
                             (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ", " + instances + " event loop(s)",
-                            gateway.healthChecker == null ? ", health checks off" : ", probing every "
+                            g.healthChecker() == null ? ", health checks off" : ", probing every "
                                     + Durations.format(config.health().interval()));
                     return gateway;
                 })
@@ -129,7 +119,6 @@ public final class GatewayServer {
             public Future<?> start() {
                 NetServer server = vertx.createNetServer(options).connectHandler(GatewayServer.this::accept);
                 return server.listen().map(s -> {
-                    servers.add(s);
                     port = s.actualPort();
                     return s;
                 });
@@ -141,6 +130,7 @@ public final class GatewayServer {
     }
 
     private NetServerOptions serverOptions(int listenPort) {
+        GatewayConfig config = startConfig;
         return new NetServerOptions()
                 .setHost(config.listen().host())
                 .setPort(listenPort)
@@ -155,11 +145,12 @@ public final class GatewayServer {
     }
 
     public List<UpstreamPool> pools() {
-        return pools;
+        return current.pools();
     }
 
+    /** The config now in force (the latest valid reload). */
     public GatewayConfig config() {
-        return config;
+        return current.config();
     }
 
     /** The admin listener's port; -1 when it is off. */
@@ -168,27 +159,103 @@ public final class GatewayServer {
     }
 
     public HealthReport report() {
-        return HealthReport.of(pools, u -> healthChecker == null ? null : healthChecker.stats(u));
+        Generation g = current;
+        return HealthReport.of(g.pools(), u -> g.healthChecker() == null ? null : g.healthChecker().stats(u));
     }
 
     public HealthChecker healthChecker() {
-        return healthChecker;
+        return current.healthChecker();
+    }
+
+    /**
+     * Applies a new valid config: the next generation is built from this one and swapped in. New connections and new
+     * requests use it; tunnels and requests under way finish where they are. Settings that need a restart are
+     * reported and keep their old values.
+     */
+    public void reload(GatewayConfig next) {
+        vertx.runOnContext(v -> {
+            Generation previous = current;
+            Generation g = Generation.build(next, shared, previous);
+            metrics.bind(g.pools());
+            current = g;
+            if (previous.healthChecker() != null) {
+                previous.healthChecker().stop();
+            }
+            if (g.healthChecker() != null) {
+                g.healthChecker().start(g.pools());
+            }
+            List<String> changes = g.diff(previous);
+            List<String> restart = needRestart(next);
+            reloadStatus.applied(next, changes, restart);
+            LOG.info("reload: {}", changes.isEmpty() ? "no upstream changed" : String.join("; ", changes));
+            restart.forEach(r -> LOG.warn("reload: {} changed: takes effect after a restart", r));
+            next.skippedLines().forEach(p -> LOG.warn("reload: skipped {}", p));
+        });
+    }
+
+    /** A new config that is not valid: the running one stays. */
+    public void reloadRejected(List<ConfigProblem> problems) {
+        reloadStatus.rejected(problems);
+        LOG.error("reload: {} problem(s) in {}, keeping the running config:\n  {}", problems.size(), startConfig.source(),
+                String.join("\n  ", problems.stream().map(ConfigProblem::toString).toList()));
+    }
+
+    private List<String> needRestart(GatewayConfig next) {
+        List<String> out = new java.util.ArrayList<>();
+        if (!next.listen().equals(startConfig.listen())) {
+            out.add("listen");
+        }
+        if (!next.admin().equals(startConfig.admin())) {
+            out.add("admin");
+        }
+        if (!next.server().equals(startConfig.server())) {
+            out.add("server");
+        }
+        if (!next.timeouts().idle().equals(startConfig.timeouts().idle())) {
+            out.add("timeouts.idle");
+        }
+        return out;
+    }
+
+    /**
+     * Watches the config file and its list files and applies every valid change (see {@link #reload}); invalid ones
+     * are reported and ignored. {@link ConfigWatcher#checkNow()} reloads at once (SIGHUP).
+     */
+    public ConfigWatcher watch(ConfigLoader loader, Duration period) {
+        ConfigWatcher w = new ConfigWatcher(vertx, loader, startConfig, period, new ConfigWatcher.Listener() {
+            @Override
+            public void onValid(GatewayConfig config) {
+                reload(config);
+            }
+
+            @Override
+            public void onInvalid(List<ConfigProblem> problems) {
+                reloadRejected(problems);
+            }
+        });
+        watcher = w;
+        w.start();
+        return w;
     }
 
     public Future<Void> close() {
-        if (healthChecker != null) {
-            healthChecker.stop();
+        if (watcher != null) {
+            watcher.stop();
+        }
+        Generation g = current;
+        if (g.healthChecker() != null) {
+            g.healthChecker().stop();
         }
         Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
         Future<Void> undeployed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
-        return adminClosed.eventually(() -> undeployed).eventually(connector::close);
+        return adminClosed.eventually(() -> undeployed).eventually(shared.connector()::close);
     }
 
     /** What the admin API sees of this gateway. */
     private final class AdminView implements AdminServer.Gateway {
         @Override
         public List<UpstreamPool> pools() {
-            return pools;
+            return current.pools();
         }
 
         @Override
@@ -198,13 +265,12 @@ public final class GatewayServer {
 
         @Override
         public UpstreamState enabledState() {
-            return config.health().enabled() && config.health().probeBeforeUse() ? UpstreamState.PROBING : UpstreamState.HEALTHY;
+            return Generation.initialState(current.config());
         }
 
         @Override
         public JsonObject configStatus() {
-            return new JsonObject().put("source", String.valueOf(config.source())).put("status", "ok")
-                    .put("loadedAt", java.time.Instant.ofEpochMilli(loadedAtMillis).toString());
+            return reloadStatus.json();
         }
     }
 
@@ -217,19 +283,19 @@ public final class GatewayServer {
             Frontend frontend = switch (protocol) {
                 case SOCKS5 -> {
                     Socks5Frontend.install(client);
-                    yield new Socks5Frontend(context, client);
+                    yield new Socks5Frontend(current.context(), client);
                 }
                 case SOCKS4 -> {
                     Socks4Frontend.install(client);
-                    yield new Socks4Frontend(context, client);
+                    yield new Socks4Frontend(current.context(), client);
                 }
                 case HTTP -> {
-                    int maxHead = config.server().maxRequestHead();
+                    int maxHead = startConfig.server().maxRequestHead();
                     client.addCodec(HttpProxyFrontend.CODEC, new HttpServerCodec(new HttpDecoderConfig()
                             .setMaxInitialLineLength(Math.min(maxHead, 16 * 1024))
                             .setMaxHeaderSize(maxHead)
                             .setMaxChunkSize(64 * 1024)));
-                    yield new HttpProxyFrontend(context, client);
+                    yield new HttpProxyFrontend(() -> current.context(), client);
                 }
             };
             client.messageHandler(frontend::onMessage);

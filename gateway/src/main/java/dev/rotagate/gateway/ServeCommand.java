@@ -5,7 +5,9 @@ import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.GatewayConfig;
 import io.vertx.core.Vertx;
+import dev.rotagate.config.ConfigWatcher;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,8 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("rotagate: cannot start: " + e.getMessage());
             return 1;
         }
+        ConfigWatcher watcher = gateway.watch(ConfigLoader.withSystemEnv(), Duration.ofSeconds(1));
+        reloadOnHangup(watcher);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
@@ -61,5 +65,18 @@ final class ServeCommand implements Callable<Integer> {
         }, "rotagate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** {@code kill -HUP}: reload now instead of within the next second. */
+    @SuppressWarnings("restriction")
+    private static void reloadOnHangup(ConfigWatcher watcher) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                LOG.info("SIGHUP: reloading the config");
+                watcher.checkNow();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.warn("SIGHUP reloads are not available here ({}); the file is still watched", e.getMessage());
+        }
     }
 }

@@ -34,20 +34,29 @@ public final class HealthChecker {
     private final HealthConfig config;
     private final LongSupplier clock;
     private final PriorityQueue<Due> queue = new PriorityQueue<>((a, b) -> Long.compare(a.atMillis(), b.atMillis()));
-    private final Map<Upstream, ProbeStats> stats = new ConcurrentHashMap<>();
+    private final Map<Upstream, ProbeStats> stats;
     private int inFlight;
     private int maxInFlightSeen;
     private long timer = -1;
 
     public HealthChecker(Vertx vertx, Prober prober, HealthConfig config, LongSupplier clock) {
+        this(vertx, prober, config, clock, null);
+    }
+
+    /** With the probe history of the checker it replaces (a reload), so reports keep their latencies. */
+    public HealthChecker(Vertx vertx, Prober prober, HealthConfig config, LongSupplier clock, HealthChecker previous) {
         this.vertx = vertx;
         this.prober = prober;
         this.config = config;
         this.clock = clock;
+        this.stats = previous == null ? new ConcurrentHashMap<>() : previous.stats;
     }
 
     /** Schedules every upstream of the pools: new (PROBING) ones at once, the others spread over one interval. */
     public void start(List<UpstreamPool> pools) {
+        java.util.Set<Upstream> current = new java.util.HashSet<>();
+        pools.forEach(p -> current.addAll(p.upstreams()));
+        stats.keySet().retainAll(current); // history of removed upstreams goes
         vertx.runOnContext(v -> {
             long now = clock.getAsLong();
             long interval = config.interval().toMillis();

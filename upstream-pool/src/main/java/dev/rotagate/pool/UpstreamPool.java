@@ -48,6 +48,7 @@ public final class UpstreamPool {
     private final UpstreamStates states;
     private final DomainBans bans;
     private final BreakerConfig.Panic panic;
+    private Duration sessionTtl = Duration.ZERO;
 
     /** The members that carry a set of tags, a selector over just them, and whether their weights are all equal. */
     private record View(Upstream[] members, UpstreamSelector selector, boolean equalWeights) {
@@ -55,12 +56,18 @@ public final class UpstreamPool {
 
     public UpstreamPool(String name, List<Upstream> upstreams, RotationStrategy strategy, Duration sessionTtl,
                         UpstreamStates states, DomainBans bans, Ticker ticker) {
+        this(name, upstreams, strategy, new SessionPins(sessionTtl, MAX_SESSIONS, ticker), states, bans);
+    }
+
+    /** With the session pins of the pool it replaces (a reload keeps sessions where they are). */
+    public UpstreamPool(String name, List<Upstream> upstreams, RotationStrategy strategy, SessionPins sessions,
+                        UpstreamStates states, DomainBans bans) {
         this.name = name;
         this.upstreams = List.copyOf(upstreams);
         this.strategy = strategy;
         this.all = viewOf(this.upstreams);
         this.upstreams.forEach(u -> byName.put(u.name(), u));
-        this.sessions = new SessionPins(sessionTtl, MAX_SESSIONS, ticker);
+        this.sessions = sessions;
         this.states = states;
         this.bans = bans;
         this.panic = states.config().panic();
@@ -75,16 +82,37 @@ public final class UpstreamPool {
     }
 
     /**
+     * A pool for {@code config}. With {@code previous} (a reload) unchanged upstreams are carried over with their state,
+     * breaker, counters and sessions; new and changed ones start in {@code initial}.
+     *
      * @param maxHalfOpen how long a half-open breaker waits for its trial reports before giving the permits back
-     * @param initial     the state new upstreams start in (PROBING when probes must pass first)
      */
     public static UpstreamPool fromConfig(PoolConfig config, BreakerConfig breaker, Duration maxHalfOpen, DomainBans bans,
-                                          UpstreamState initial, Ticker ticker) {
-        List<Upstream> members = config.upstreams().stream().map(u -> new Upstream(u, u.maxConnections(),
-                UpstreamHealth.create(config.name() + "/" + u.name(), breaker, maxHalfOpen, ticker, initial))).toList();
+                                          UpstreamState initial, Ticker ticker, UpstreamPool previous) {
+        List<Upstream> members = new ArrayList<>();
+        for (var u : config.upstreams()) {
+            Upstream old = previous == null ? null : previous.upstream(u.name());
+            if (old != null && old.config().equals(u) && old.maxConnections() == u.maxConnections()) {
+                if (!previous.states().config().equals(breaker)) {
+                    old.health().replaceBreaker(config.name() + "/" + u.name(), breaker, maxHalfOpen, ticker);
+                }
+                members.add(old);
+            } else {
+                members.add(new Upstream(u, u.maxConnections(),
+                        UpstreamHealth.create(config.name() + "/" + u.name(), breaker, maxHalfOpen, ticker, initial)));
+            }
+        }
         UpstreamStates states = new UpstreamStates(config.name(), breaker, ticker, System::currentTimeMillis);
-        return new UpstreamPool(config.name(), members, RotationStrategy.of(config.strategy()), config.sessionTtl(),
-                states, bans, ticker);
+        SessionPins sessions = previous != null && previous.sessionTtl.equals(config.sessionTtl())
+                ? previous.sessions : new SessionPins(config.sessionTtl(), MAX_SESSIONS, ticker);
+        UpstreamPool pool = new UpstreamPool(config.name(), members, RotationStrategy.of(config.strategy()), sessions, states, bans);
+        pool.sessionTtl = config.sessionTtl();
+        return pool;
+    }
+
+    public static UpstreamPool fromConfig(PoolConfig config, BreakerConfig breaker, Duration maxHalfOpen, DomainBans bans,
+                                          UpstreamState initial, Ticker ticker) {
+        return fromConfig(config, breaker, maxHalfOpen, bans, initial, ticker, null);
     }
 
     public String name() {

@@ -18,6 +18,11 @@ public final class Problems {
         list.add(new ConfigProblem(file, line, path, message));
     }
 
+    /** A problem in another file (an upstream list file). */
+    public void add(String otherFile, int line, String path, String message) {
+        list.add(new ConfigProblem(otherFile, line, path, message));
+    }
+
     public void add(YamlNode at, String message) {
         add(at.line(), at.path(), message);
     }
@@ -29,7 +34,8 @@ public final class Problems {
     /** In file order: the line numbers go up as an operator reads down. */
     public List<ConfigProblem> list() {
         List<ConfigProblem> sorted = new ArrayList<>(list);
-        sorted.sort(java.util.Comparator.comparingInt(ConfigProblem::line));
+        sorted.sort(java.util.Comparator.comparing((ConfigProblem p) -> !p.file().equals(file))
+                .thenComparing(ConfigProblem::file).thenComparingInt(ConfigProblem::line));
         return List.copyOf(sorted);
     }
 }

@@ -69,6 +69,20 @@ public final class GatewayMetrics {
         u.latencyObserver(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger lastReloadOk = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    {
+        Gauge.builder("rotagate_config_last_reload_ok", lastReloadOk, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("1 when the last config (re)load was applied, 0 when it was rejected").register(registry);
+    }
+
+    /** A config load or reload: applied, or rejected (the running config stays). */
+    public void configReload(boolean applied) {
+        lastReloadOk.set(applied ? 1 : 0);
+        Counter.builder("rotagate_config_reloads").description("Config loads by result")
+                .tag("result", applied ? "applied" : "rejected").register(registry).increment();
+    }
+
     /** One finished request or tunnel, as the access log sees it. */
     public void requestDone(String protocol, long up, long down, String errorKind) {
         requests.computeIfAbsent(protocol, p -> Counter.builder("rotagate_requests").description(

@@ -9,12 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RetryBudget {
 
-    private final int percent;
-    private final int minConcurrent;
+    private volatile int percent;
+    private volatile int minConcurrent;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
 
     public RetryBudget(RetryConfig config) {
+        configure(config);
+    }
+
+    /** New limits (a reload); the counts of what is in flight stay. */
+    public void configure(RetryConfig config) {
         this.percent = config.budgetPercent();
         this.minConcurrent = config.minConcurrent();
     }

@@ -38,7 +38,9 @@ public final class HttpProxyFrontend implements Frontend {
     private static final String POOL_HEADER = "X-Rotagate-Pool";
     private static final String TAG_HEADER = "X-Rotagate-Tag";
 
-    private final GatewayContext ctx;
+    /** The context of the config now in force: each request routes with the latest reload. */
+    private final java.util.function.Supplier<GatewayContext> contexts;
+    private GatewayContext ctx;
     private final MessageSocket client;
     private final String clientAddress;
     private HttpExchange exchange;
@@ -47,8 +49,9 @@ public final class HttpProxyFrontend implements Frontend {
     private boolean tunneling;
     private boolean closeWhenDone;
 
-    public HttpProxyFrontend(GatewayContext ctx, MessageSocket client) {
-        this.ctx = ctx;
+    public HttpProxyFrontend(java.util.function.Supplier<GatewayContext> contexts, MessageSocket client) {
+        this.contexts = contexts;
+        this.ctx = contexts.get();
         this.client = client;
         this.clientAddress = client.remoteAddress();
     }
@@ -73,6 +76,7 @@ public final class HttpProxyFrontend implements Frontend {
     }
 
     private void onRequest(HttpRequest request) {
+        ctx = contexts.get();
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean tooLarge = cause instanceof TooLongFrameException;

@@ -23,7 +23,7 @@ public final class UpstreamConnector {
 
     // kept in a field: an unreferenced client is shut down by its cleaner, even mid-connect
     private final NetClient client;
-    private final TimeoutsConfig timeouts;
+    private volatile TimeoutsConfig timeouts;
 
     public UpstreamConnector(Vertx vertx, TimeoutsConfig timeouts) {
         this.timeouts = timeouts;
@@ -33,6 +33,11 @@ public final class UpstreamConnector {
                 .setConnectTimeout((int) timeouts.connect().toMillis())
                 .setIdleTimeout((int) timeouts.idle().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    }
+
+    /** New connect and handshake timeouts (a reload); they apply to the next connects. */
+    public void timeouts(TimeoutsConfig timeouts) {
+        this.timeouts = timeouts;
     }
 
     /**

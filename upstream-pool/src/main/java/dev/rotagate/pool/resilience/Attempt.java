@@ -13,6 +13,8 @@ public final class Attempt {
     private final Upstream upstream;
     private final UpstreamStates states;
     private final long startTimestamp;
+    /** The breaker the permit came from (a reload may give the upstream a new one meanwhile). */
+    private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
     /** False for a panic-mode use without a permit: nothing may be reported to the breaker then. */
     private final boolean holdsPermit;
     private boolean reported;
@@ -22,7 +24,8 @@ public final class Attempt {
         this.upstream = upstream;
         this.states = states;
         this.holdsPermit = holdsPermit;
-        this.startTimestamp = upstream.health().breaker().getCurrentTimestamp();
+        this.breaker = upstream.health().breaker();
+        this.startTimestamp = breaker.getCurrentTimestamp();
     }
 
     public Upstream upstream() {
@@ -35,7 +38,6 @@ public final class Attempt {
             return;
         }
         reported = true;
-        var breaker = upstream.health().breaker();
         if (holdsPermit) {
             breaker.onSuccess(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit());
         }
@@ -52,7 +54,6 @@ public final class Attempt {
             return;
         }
         reported = true;
-        var breaker = upstream.health().breaker();
         if (holdsPermit) {
             breaker.onError(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit(),
                     cause instanceof Exception ? cause : new Exception(kind.code()));
@@ -68,7 +69,7 @@ public final class Attempt {
         }
         reported = true;
         if (holdsPermit) {
-            upstream.health().breaker().releasePermission();
+            breaker.releasePermission();
         }
     }
 
@@ -82,7 +83,6 @@ public final class Attempt {
     }
 
     public long elapsedNanos() {
-        var breaker = upstream.health().breaker();
         return TimeUnit.NANOSECONDS.convert(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit());
     }
 }

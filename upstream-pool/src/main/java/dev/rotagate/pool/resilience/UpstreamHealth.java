@@ -14,7 +14,7 @@ public final class UpstreamHealth {
 
     private static final org.slf4j.Logger BREAKER_LOG = org.slf4j.LoggerFactory.getLogger("rotagate.upstream");
 
-    private final CircuitBreaker breaker;
+    private volatile CircuitBreaker breaker;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final LongAdder[] failuresByKind = new LongAdder[FailureKind.values().length];
     private volatile UpstreamState state;
@@ -30,10 +30,21 @@ public final class UpstreamHealth {
     /** Health with a fresh breaker named after the upstream. */
     public static UpstreamHealth create(String name, dev.rotagate.config.BreakerConfig config, java.time.Duration maxHalfOpen,
                                         com.github.benmanes.caffeine.cache.Ticker ticker, UpstreamState initial) {
+        return new UpstreamHealth(newBreaker(name, config, maxHalfOpen, ticker), initial, System.currentTimeMillis());
+    }
+
+    private static CircuitBreaker newBreaker(String name, dev.rotagate.config.BreakerConfig config, java.time.Duration maxHalfOpen,
+                                             com.github.benmanes.caffeine.cache.Ticker ticker) {
         CircuitBreaker breaker = Breakers.create(name, config, maxHalfOpen, ticker);
         breaker.getEventPublisher().onStateTransition(e -> BREAKER_LOG.warn("upstream {} circuit breaker {} (failure rate {}%)",
                 name, e.getStateTransition(), breaker.getMetrics().getFailureRate()));
-        return new UpstreamHealth(breaker, initial, System.currentTimeMillis());
+        return breaker;
+    }
+
+    /** New breaker settings from a reload: a fresh breaker with them (state and counters of the upstream stay). */
+    public void replaceBreaker(String name, dev.rotagate.config.BreakerConfig config, java.time.Duration maxHalfOpen,
+                               com.github.benmanes.caffeine.cache.Ticker ticker) {
+        this.breaker = newBreaker(name, config, maxHalfOpen, ticker);
     }
 
     UpstreamHealth(CircuitBreaker breaker, UpstreamState initial, long nowMillis) {
