@@ -7,9 +7,6 @@ import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.TestOrigin;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -44,24 +41,6 @@ class HealthCommandIT {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     private Path config(String... upstreams) throws Exception {
         StringBuilder yaml = new StringBuilder("health: { timeout: 2s, target: \"" + origin.url("/health") + "\" }\n"
                 + "pools:\n  first:\n    upstreams:\n");
@@ -80,7 +59,7 @@ class HealthCommandIT {
     void someUnhealthyExits1AndNamesIt() throws Exception {
         Path file = config(named(live) + named(dead), named(live));
 
-        Run r = run("health", "--config", file.toString());
+        Cli.Run r = Cli.run("health", "--config", file.toString());
 
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
         String[] lines = r.out().split("\n");
@@ -97,7 +76,7 @@ class HealthCommandIT {
     void aPoolWithNoHealthyUpstreamExits2AndJsonIsForScripts() throws Exception {
         Path file = config(named(live), named(dead));
 
-        Run r = run("health", "--config", file.toString(), "--format", "json");
+        Cli.Run r = Cli.run("health", "--config", file.toString(), "--format", "json");
 
         assertThat(r.exit()).isEqualTo(2);
         JsonObject json = new JsonObject(r.out());
@@ -108,7 +87,7 @@ class HealthCommandIT {
 
     @Test
     void allHealthyExits0() throws Exception {
-        Run r = run("health", "--config", config(named(live), named(live)).toString());
+        Cli.Run r = Cli.run("health", "--config", config(named(live), named(live)).toString());
 
         assertThat(r.exit()).as(r.out()).isZero();
     }
@@ -118,16 +97,16 @@ class HealthCommandIT {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "pools: {}\n");
 
-        assertThat(run("health", "--config", bad.toString()).exit()).isEqualTo(3);
-        assertThat(run("health", "--admin", "http://127.0.0.1:1").exit()).isEqualTo(3);
-        assertThat(run("health", "--config", bad.toString(), "--format", "xml").exit()).isEqualTo(3);
+        assertThat(Cli.run("health", "--config", bad.toString()).exit()).isEqualTo(3);
+        assertThat(Cli.run("health", "--admin", "http://127.0.0.1:1").exit()).isEqualTo(3);
+        assertThat(Cli.run("health", "--config", bad.toString(), "--format", "xml").exit()).isEqualTo(3);
     }
 
     @Test
     void adminModeReadsARunningGateway() throws Exception {
         try (TestGateway gw = TestGateway.start(vertx, "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\npools:\n  p:\n    upstreams:\n"
                 + named(live))) {
-            Run r = run("health", "--admin", "http://127.0.0.1:" + gw.server().adminPort());
+            Cli.Run r = Cli.run("health", "--admin", "http://127.0.0.1:" + gw.server().adminPort());
 
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("live").contains("HEALTHY").endsWith("1/1 healthy in 1 pool\n");

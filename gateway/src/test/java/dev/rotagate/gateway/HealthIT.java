@@ -85,6 +85,29 @@ class HealthIT {
     }
 
     @Test
+    void exitIpsAreRecordedAndSharedOnesFlagged() throws Exception {
+        origin.healthStatus(200);
+        try (FakeUpstream a = FakeUpstream.start(vertx, Mode.RELAY, "a");
+             FakeUpstream b = FakeUpstream.start(vertx, Mode.RELAY, "b");
+             TestGateway gw = TestGateway.start(vertx, healthYaml("      - { url: \"" + a.url() + "\", name: a }\n"
+                     + "      - { url: \"" + b.url() + "\", name: b }\n",
+                     "health: { interval: 200ms, timeout: 1s, target: \"" + origin.url("/health") + "\", exit-ip-url: \""
+                             + origin.url("/ip") + "\" }\n"))) {
+            String admin = "http://127.0.0.1:" + gw.server().adminPort();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> new JsonArray(call("GET", admin + "/api/upstreams", null).body())
+                    .stream().map(o -> (JsonObject) o).allMatch(u -> u.getString("exitIp") != null));
+
+            JsonArray ups = new JsonArray(call("GET", admin + "/api/upstreams", null).body());
+            // both fakes reach the origin from 127.0.0.1: one exit shared by two upstreams
+            assertThat(ups.stream().map(o -> (JsonObject) o)).allSatisfy(u -> {
+                assertThat(u.getString("exitIp")).isEqualTo("127.0.0.1");
+                assertThat(u.getBoolean("sharedExitIp")).isTrue();
+            });
+        }
+    }
+
+    @Test
     void anUpstreamGetsNoTrafficBeforeItsFirstGoodProbe() throws Exception {
         origin.healthStatus(500);
         try (FakeUpstream up = FakeUpstream.start(vertx, Mode.RELAY, "up");
