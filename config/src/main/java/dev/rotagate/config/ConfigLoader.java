@@ -41,7 +41,7 @@ public final class ConfigLoader {
     private static final List<String> BREAKER_KEYS = List.of("failure-rate", "window", "minimum-calls",
             "consecutive-failures", "open-for", "ejection-time", "max-ejection-time", "max-ejected-percent", "panic");
     private static final List<String> RETRY_KEYS = List.of("attempts", "budget-percent", "min-concurrent");
-    private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry");
+    private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry", "body-patterns");
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
     private static final List<String> USER_KEYS = List.of("username", "password", "pool");
     private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections",
@@ -412,7 +412,20 @@ public final class ConfigLoader {
             statuses = list;
         }
         boolean retry = m.containsKey("retry") ? m.get("retry").bool().orElse(d.retry()) : d.retry();
-        return new BansConfig(statuses, duration(m, "cooldown", d.cooldown()), duration(m, "max-cooldown", d.maxCooldown()), retry);
+        List<java.util.regex.Pattern> patterns = new ArrayList<>();
+        if (m.containsKey("body-patterns")) {
+            for (YamlNode n : m.get("body-patterns").items()) {
+                n.parsed(t -> {
+                    try {
+                        return java.util.regex.Pattern.compile(t, java.util.regex.Pattern.CASE_INSENSITIVE);
+                    } catch (java.util.regex.PatternSyntaxException e) {
+                        throw new IllegalArgumentException("'" + t + "' is not a regular expression: " + e.getDescription());
+                    }
+                }).ifPresent(patterns::add);
+            }
+        }
+        return new BansConfig(statuses, duration(m, "cooldown", d.cooldown()), duration(m, "max-cooldown", d.maxCooldown()),
+                retry, patterns);
     }
 
     private HealthConfig health(YamlNode node) {

@@ -146,6 +146,20 @@ class ResilienceIT {
     }
 
     @Test
+    void aBlockPageServedWith200BansByItsBody() throws Exception {
+        try (FakeUpstream up1 = FakeUpstream.start(vertx, Mode.RELAY, "up1");
+             TestGateway gw = gateway("bans: { body-patterns: [\"hello from ORIGIN\"] }\n", up1);
+             RawHttpClient client = new RawHttpClient(gw.port())) {
+            Response page = client.exchange(get("127.0.0.1", "/"));
+
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.bodyText()).isEqualTo("hello from origin\n");
+            assertThat(gw.server().pools().get(0).bans().isBanned(upstream(gw, "up1"), "127.0.0.1")).isTrue();
+            assertThat(client.exchange(get("127.0.0.1", "/bytes/1")).status()).as("the only upstream is banned there").isEqualTo(503);
+        }
+    }
+
+    @Test
     void withBanRetryTheClientGetsTheAnswerFromAnotherUpstream() throws Exception {
         try (FakeUpstream up1 = FakeUpstream.start(vertx, Mode.RELAY, "up1");
              FakeUpstream up2 = FakeUpstream.start(vertx, Mode.RELAY, "up2");

@@ -36,6 +36,8 @@ import java.util.function.BiConsumer;
 public final class HttpExchange {
 
     static final int REPLAY_LIMIT = 64 * 1024;
+    /** How much of a response body is searched for ban patterns. */
+    private static final int BODY_SCAN_LIMIT = 64 * 1024;
     /** Methods that may be sent again after the upstream may have seen them (RFC 9110 §9.2.2). */
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
@@ -82,6 +84,8 @@ public final class HttpExchange {
      * with one flush (a small answer otherwise costs the client two packets).
      */
     private HttpResponse heldHead;
+    /** Bytes of the response body still to be searched for ban patterns. */
+    private int bodyToScan;
 
     /**
      * @param onDone called once with whether the client connection may serve another request, and the write of
@@ -252,6 +256,7 @@ public final class HttpExchange {
                 return;
             }
             status = code;
+            bodyToScan = ctx.bansConfig().bodyPatterns().isEmpty() ? 0 : BODY_SCAN_LIMIT;
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
             responseKeepAlive = HttpMessages.prepareResponse(response, request, clientKeepAlive, upstream.name());
         }
@@ -278,6 +283,22 @@ public final class HttpExchange {
         return squid != null ? " (" + squid + ")" : status != null ? " (" + status + ")" : "";
     }
 
+    /** A block page served with a normal status: ban the pair (the client still gets the page). */
+    private void scanForBlockPage(HttpContent part) {
+        var content = part.content();
+        int n = Math.min(bodyToScan, content.readableBytes());
+        bodyToScan -= n;
+        String text = content.toString(content.readerIndex(), n, java.nio.charset.StandardCharsets.UTF_8);
+        for (var pattern : ctx.bansConfig().bodyPatterns()) {
+            if (pattern.matcher(text).find()) {
+                bodyToScan = 0;
+                long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
+                ctx.accessLog().ban(upstream.name(), uri.target().host(), status, cooldown);
+                return;
+            }
+        }
+    }
+
     /** The site blocked this exit: ban the pair; with bans.retry try once elsewhere. True when retrying. */
     private boolean banned(int code) {
         long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
@@ -292,6 +313,9 @@ public final class HttpExchange {
 
     private void onResponseContent(HttpContent part) {
         bytesDown += part.content().readableBytes();
+        if (bodyToScan > 0) {
+            scanForBlockPage(part);
+        }
         boolean last = part instanceof LastHttpContent;
         MessageSocket s = connection.socket();
         if (heldHead != null && part instanceof LastHttpContent lastPart) {
