@@ -113,7 +113,7 @@ public final class ConfigLoader {
     private GatewayConfig read(YamlNode root, Path file, Problems problems) {
         Map<String, YamlNode> top = root.entries(TOP_KEYS);
         HostAndPort listen = top.containsKey("listen")
-                ? top.get("listen").parsed(t -> HostAndPort.parse(t, 8080)).orElse(DEFAULT_LISTEN) : DEFAULT_LISTEN;
+                ? top.get("listen").parsed(ConfigLoader::listenAddress).orElse(DEFAULT_LISTEN) : DEFAULT_LISTEN;
         AuthConfig auth = top.containsKey("auth") ? auth(top.get("auth")) : AuthConfig.NONE;
         List<PoolConfig> pools = top.containsKey("pools") ? pools(top.get("pools"), file, problems) : List.of();
         if (!top.containsKey("pools")) {
@@ -173,15 +173,22 @@ public final class ConfigLoader {
     /** Upstreams from the pool's list files (paths relative to the config file); duplicates of earlier ones are problems. */
     private List<UpstreamConfig> listFiles(Map<String, YamlNode> pm, Path configFile, int maxConnections,
                                            List<UpstreamConfig> earlier, Problems problems) {
-        if (!pm.containsKey("upstream-files")) {
-            return List.of();
-        }
         String scheme = "http";
         if (pm.containsKey("default-scheme")) {
             YamlNode n = pm.get("default-scheme");
-            scheme = n.parsed(t -> dev.rotagate.common.UpstreamScheme.parse(t.trim()).text()).orElse(scheme);
+            scheme = n.parsed(t -> {
+                var parsed = dev.rotagate.common.UpstreamScheme.parse(t.trim());
+                if (parsed == dev.rotagate.common.UpstreamScheme.DIRECT) {
+                    throw new IllegalArgumentException("direct cannot be a default scheme (expected: http, socks4, socks4a,"
+                            + " socks5 or socks5h; list a direct upstream as direct://)");
+                }
+                return parsed.text();
+            }).orElse(scheme);
         }
         boolean lenient = pm.containsKey("upstream-files-lenient") && pm.get("upstream-files-lenient").bool().orElse(false);
+        if (!pm.containsKey("upstream-files")) {
+            return List.of();
+        }
         YamlNode filesNode = pm.get("upstream-files");
         List<YamlNode> files = filesNode.isScalar() ? List.of(filesNode) : filesNode.items();
         Path base = configFile.toAbsolutePath().getParent();
@@ -477,7 +484,7 @@ public final class ConfigLoader {
     private AdminConfig admin(YamlNode node) {
         if (node.isScalar()) {
             String text = node.text().orElse("off").trim();
-            if (text.equalsIgnoreCase("off") || text.equalsIgnoreCase("false")) {
+            if (text.equalsIgnoreCase("off") || text.equalsIgnoreCase("false") || text.equalsIgnoreCase("no")) {
                 return AdminConfig.OFF;
             }
             return node.parsed(t -> new AdminConfig(adminAddress(t), null)).orElse(AdminConfig.OFF);
@@ -485,8 +492,15 @@ public final class ConfigLoader {
         Map<String, YamlNode> m = node.entries(ADMIN_KEYS);
         HostAndPort address = m.containsKey("address") ? m.get("address").parsed(ConfigLoader::adminAddress).orElse(null)
                 : HostAndPort.of("127.0.0.1", 8081);
-        String token = m.containsKey("token") ? m.get("token").text().orElse(null) : null;
+        String token = m.containsKey("token") ? m.get("token").text().map(String::trim).filter(t -> !t.isEmpty()).orElse(null) : null;
         return new AdminConfig(address, token);
+    }
+
+    /** {@code HOST:PORT}, {@code HOST} (port 8080), or a bare port on loopback. */
+    private static HostAndPort listenAddress(String text) {
+        String t = text.trim();
+        return t.chars().allMatch(Character::isDigit) && !t.isEmpty() ? HostAndPort.of("127.0.0.1", Integer.parseInt(t))
+                : HostAndPort.parse(t, 8080);
     }
 
     /** {@code HOST:PORT}, or a bare port on loopback. */

@@ -59,7 +59,26 @@ public final class ListFile {
                 }
             }
         }
+        if (out.isEmpty() && skipped.isEmpty()) {
+            // an editor truncating the list before writing it must not empty the pool
+            problems.add(file.toString(), 0, "", "the upstream list is empty (expected: one upstream per line)");
+        }
         return new Result(out, skipped);
+    }
+
+    /** A line as it may appear in a message: whatever follows {@code host:port:user:} is a password. */
+    static String maskLine(String text) {
+        if (text.contains("://")) {
+            return UpstreamUrl.mask(text);
+        }
+        int start = text.startsWith("[") && text.indexOf(']') > 0 ? text.indexOf(']') : 0;
+        int colons = 0;
+        for (int i = start; i < text.length(); i++) {
+            if (text.charAt(i) == ':' && ++colons == 3) {
+                return text.substring(0, i + 1) + "****";
+            }
+        }
+        return text;
     }
 
     /** One line: URL, host:port or host:port:user:pass. */
@@ -78,7 +97,7 @@ public final class ListFile {
                 return new UpstreamUrl(dev.rotagate.common.UpstreamScheme.parse(defaultScheme), hp.host(), hp.port(), parts[2], parts[3]);
             }
             if (parts.length == 3) {
-                throw new IllegalArgumentException("upstream line: " + UpstreamUrl.mask(text)
+                throw new IllegalArgumentException("upstream line: " + maskLine(text)
                         + " (expected: a URL, host:port or host:port:user:pass)");
             }
         }
@@ -86,10 +105,11 @@ public final class ListFile {
         try {
             hp = HostAndPort.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("upstream line: " + text + " (expected: a URL, host:port or host:port:user:pass)");
+            throw new IllegalArgumentException("upstream line: " + maskLine(text)
+                    + " (expected: a URL, host:port or host:port:user:pass)");
         }
         if (hp.port() == 0) {
-            throw new IllegalArgumentException("upstream line: " + text + " (expected: port 1-65535)");
+            throw new IllegalArgumentException("upstream line: " + maskLine(text) + " (expected: port 1-65535)");
         }
         return new UpstreamUrl(dev.rotagate.common.UpstreamScheme.parse(defaultScheme), hp.host(), hp.port(), null, null);
     }

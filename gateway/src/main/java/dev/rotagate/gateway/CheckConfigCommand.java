@@ -26,6 +26,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         try {
             GatewayConfig c = ConfigLoader.withSystemEnv().load(config);
             int upstreams = c.pools().stream().mapToInt(p -> p.upstreams().size()).sum();
+            for (ConfigProblem skipped : c.skippedLines()) {
+                spec.commandLine().getErr().println("skipped (upstream-files-lenient): " + skipped);
+            }
             spec.commandLine().getOut().printf("%s: OK (%d pool(s), %d upstream(s), listen %s)%n",
                     config, c.pools().size(), upstreams, c.listen());
             return 0;

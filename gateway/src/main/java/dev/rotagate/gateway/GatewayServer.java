@@ -69,7 +69,7 @@ public final class GatewayServer {
         UpstreamConnector connector = new UpstreamConnector(vertx, config.timeouts());
         this.shared = new Generation.Shared(vertx, connector, new HttpConnectionPool(connector, Duration.ofSeconds(15), 32),
                 new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()), new AccessLog(metrics),
-                Ticker.systemTicker());
+                Ticker.systemTicker(), config.server());
         this.current = Generation.build(config, shared, null);
         this.metrics.bind(current.pools());
         this.reloadStatus = new ReloadStatus(config, metrics);
@@ -93,6 +93,7 @@ public final class GatewayServer {
                 }))
                 .map(v -> {
                     Generation g = gateway.current;
+                    config.skippedLines().forEach(p -> LOG.warn("skipped (upstream-files-lenient): {}", p));
                     if (g.healthChecker() != null) {
                         g.healthChecker().start(g.pools());
                     }

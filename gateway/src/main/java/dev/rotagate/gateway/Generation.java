@@ -33,9 +33,9 @@ import java.util.stream.Collectors;
  */
 record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext context, HealthChecker healthChecker) {
 
-    /** What every generation shares: the sockets, the retry budget, bans, metrics. */
+    /** What every generation shares: the sockets, the retry budget, bans, metrics, and the listener settings. */
     record Shared(Vertx vertx, UpstreamConnector connector, HttpConnectionPool httpConnections, DomainBans bans,
-                  RetryBudget budget, AccessLog accessLog, Ticker ticker) {
+                  RetryBudget budget, AccessLog accessLog, Ticker ticker, dev.rotagate.config.ServerConfig server) {
     }
 
     static Generation build(GatewayConfig config, Shared shared, Generation previous) {
@@ -50,11 +50,12 @@ record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext
         Map<String, String> userPools = new HashMap<>();
         config.auth().users().stream().filter(u -> u.pool() != null).forEach(u -> userPools.put(u.username(), u.pool()));
         shared.budget().configure(config.retry());
+        shared.bans().configure(config.bans());
         shared.connector().timeouts(config.timeouts());
         Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), shared.connector(),
                 shared.budget(), config.retry().attempts());
         GatewayContext context = new GatewayContext(shared.vertx(), dispatcher, shared.httpConnections(),
-                new ClientAuthenticator(config.auth()), config.timeouts(), config.server(), config.bans(), shared.bans(),
+                new ClientAuthenticator(config.auth()), config.timeouts(), shared.server(), config.bans(), shared.bans(),
                 shared.accessLog());
         HealthChecker checker = config.health().enabled() ? new HealthChecker(shared.vertx(),
                 new Prober(shared.vertx(), shared.connector(), shared.httpConnections(), config.health()), config.health(),

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Chooses the pool for a request: the {@code -pool-} hint, else the user's default pool, else the first route whose
- * host glob matches the target, else the first pool. A hint naming an unknown pool, or tags no upstream of the pool
+ * host glob matches the target (with that route's tags), else the first pool. A hint naming an unknown pool, or tags no upstream of the pool
  * carries, is refused — never silently ignored.
  */
 public final class Router {
@@ -36,34 +36,43 @@ public final class Router {
 
     public Route route(ProxyRequest request) {
         RoutingHints hints = request.hints();
-        UpstreamPool pool;
+        UpstreamPool pool = null;
         if (hints.pool().isPresent()) {
             pool = pools.get(hints.pool().get());
             if (pool == null) {
                 throw new GatewayError(FailureKind.UNKNOWN_ROUTE, "unknown pool '" + hints.pool().get()
                         + "' (pools: " + String.join(", ", pools.keySet()) + ")");
             }
-        } else {
-            pool = byUserOrTarget(hints.user(), request.target().host());
         }
-        if (!pool.hasUpstreamWithTags(hints.tags())) {
-            throw new GatewayError(FailureKind.UNKNOWN_ROUTE, "no upstream in pool " + pool.name()
-                    + " carries the tags " + hints.tags());
-        }
-        return new Route(pool, hints.tags(), hints.session().orElse(null));
-    }
-
-    private UpstreamPool byUserOrTarget(String user, String host) {
-        String userPool = userPools.get(user);
-        if (userPool != null) {
-            return pools.get(userPool);
-        }
-        for (RouteConfig r : routes) {
-            if (r.matches(host)) {
-                return pools.get(r.pool());
+        List<String> tags = hints.tags();
+        if (hints.pool().isEmpty()) {
+            RouteConfig rule = userPools.containsKey(hints.user()) ? null : matchingRoute(request.target().host());
+            pool = userPools.containsKey(hints.user()) ? pools.get(userPools.get(hints.user()))
+                    : rule != null ? pools.get(rule.pool()) : defaultPool;
+            if (rule != null && !rule.tags().isEmpty()) {
+                tags = union(rule.tags(), tags); // the route's tags, plus any the client asked for
             }
         }
-        return defaultPool;
+        if (!pool.hasUpstreamWithTags(tags)) {
+            throw new GatewayError(FailureKind.UNKNOWN_ROUTE, "no upstream in pool " + pool.name()
+                    + " carries the tags " + tags);
+        }
+        return new Route(pool, tags, hints.session().orElse(null));
+    }
+
+    private RouteConfig matchingRoute(String host) {
+        for (RouteConfig r : routes) {
+            if (r.matches(host)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        List<String> out = new java.util.ArrayList<>(a);
+        b.stream().filter(t -> !out.contains(t)).forEach(out::add);
+        return out;
     }
 
     public List<UpstreamPool> pools() {

@@ -23,13 +23,12 @@ public final class DomainBans {
 
     private final Cache<Key, Ban> bans;
     private final Ticker ticker;
-    private final long baseNanos;
-    private final long maxNanos;
+    private volatile long baseNanos;
+    private volatile long maxNanos;
 
     public DomainBans(BansConfig config, Ticker ticker) {
         this.ticker = ticker;
-        this.baseNanos = config.cooldown().toNanos();
-        this.maxNanos = Math.max(baseNanos, config.maxCooldown().toNanos());
+        configure(config);
         this.bans = Caffeine.newBuilder()
                 .maximumSize(1_000_000)
                 .ticker(ticker)
@@ -51,6 +50,12 @@ public final class DomainBans {
                     }
                 })
                 .build();
+    }
+
+    /** New cool-downs (a reload): for the next bans; bans in force keep their end. */
+    public void configure(BansConfig config) {
+        this.baseNanos = config.cooldown().toNanos();
+        this.maxNanos = Math.max(baseNanos, config.maxCooldown().toNanos());
     }
 
     /** Bans the pair; returns the cool-down in nanos (doubled when the pair was banned recently). */

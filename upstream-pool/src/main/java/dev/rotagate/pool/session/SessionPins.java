@@ -29,7 +29,7 @@ public final class SessionPins {
         this.pins = Caffeine.newBuilder()
                 .maximumSize(maxSessions)
                 .ticker(ticker)
-                .executor(Runnable::run) // maintenance on the caller: no extra thread, deterministic in tests
+                // eviction and expiry maintenance runs on the common pool, not in the pick of a request
                 .expireAfter(new Expiry<String, Pin>() {
                     @Override
                     public long expireAfterCreate(String key, Pin pin, long now) {
