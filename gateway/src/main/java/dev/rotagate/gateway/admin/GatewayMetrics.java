@@ -26,9 +26,9 @@ public final class GatewayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
-    private final Counter bytesUp = Counter.builder("rotagate_bytes_client_to_upstream").baseUnit("bytes")
+    private final Counter bytesUp = Counter.builder("rotagate_client_to_upstream").baseUnit("bytes")
             .description("Bytes relayed from clients to upstreams").register(registry);
-    private final Counter bytesDown = Counter.builder("rotagate_bytes_upstream_to_client").baseUnit("bytes")
+    private final Counter bytesDown = Counter.builder("rotagate_upstream_to_client").baseUnit("bytes")
             .description("Bytes relayed from upstreams to clients").register(registry);
 
     /** Registers the per-upstream series of these pools. */
@@ -58,9 +58,9 @@ public final class GatewayMetrics {
         }
         Gauge.builder("rotagate_upstream_circuit_open", u, x -> x.health().breaker().getState().name().equals("OPEN") ? 1 : 0)
                 .description("1 while the upstream's circuit breaker is open").tags(tags).register(registry);
-        FunctionCounter.builder("rotagate_upstream_bytes_in", u, Upstream::bytesIn).baseUnit("bytes")
+        FunctionCounter.builder("rotagate_upstream_received", u, Upstream::bytesIn).baseUnit("bytes")
                 .description("Bytes received from the upstream").tags(tags).register(registry);
-        FunctionCounter.builder("rotagate_upstream_bytes_out", u, Upstream::bytesOut).baseUnit("bytes")
+        FunctionCounter.builder("rotagate_upstream_sent", u, Upstream::bytesOut).baseUnit("bytes")
                 .description("Bytes sent to the upstream").tags(tags).register(registry);
         Timer latency = Timer.builder("rotagate_upstream_connect_latency")
                 .description("Connect + handshake time through the upstream").tags(tags)

@@ -100,19 +100,19 @@ public final class UpstreamStates {
         return transition(u, UpstreamState.EJECTED, why + ", ejected for " + Durations.format(Duration.ofMillis(time / 1_000_000)));
     }
 
-    /** Failed probes: out of rotation until probes pass again (no time limit), within the ejection limit. */
+    /**
+     * Failed probes: out of rotation until probes pass again (no time limit). Probes are first-hand evidence, so
+     * {@code max-ejected-percent} (a guard against ejecting on noisy traffic) does not apply; with nothing left the
+     * panic setting decides. Traffic ejection backoff is not touched.
+     */
     public synchronized boolean ejectUntilProbed(Upstream u, String why) {
-        if (u.health().state() == UpstreamState.EJECTED) {
-            u.health().ejectedByProbes = true;
-            u.health().ejectedUntilNanos = Long.MAX_VALUE;
+        UpstreamHealth h = u.health();
+        h.ejectedByProbes = true;
+        h.ejectedUntilNanos = Long.MAX_VALUE;
+        if (h.state() == UpstreamState.EJECTED) {
             return true;
         }
-        if (!eject(u, why)) {
-            return false;
-        }
-        u.health().ejectedByProbes = true;
-        u.health().ejectedUntilNanos = Long.MAX_VALUE;
-        return true;
+        return transition(u, UpstreamState.EJECTED, why + ", out until probes pass");
     }
 
     /** Operator or health-checker changes (disable, enable, probe results) go through here too. */
