@@ -21,14 +21,22 @@ public final class PickBenchmarkMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = new OptionsBuilder()
-                .include(BaselineBenchmark.class.getSimpleName())
-                .include(PickBenchmark.class.getSimpleName())
-                .include(StickyPickBenchmark.class.getSimpleName())
+        // with a benchmark name as argument (e.g. StickyPickBenchmark) only that one and its baseline run
+        java.util.List<String> only = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).toList();
+        String[] jmhArgs = java.util.Arrays.stream(args).filter(a -> a.startsWith("-")).toArray(String[]::new);
+        OptionsBuilder builder = new OptionsBuilder();
+        if (only.isEmpty()) {
+            builder.include(BaselineBenchmark.class.getSimpleName()).include(PickBenchmark.class.getSimpleName())
+                    .include(StickyPickBenchmark.class.getSimpleName());
+        } else {
+            only.forEach(builder::include);
+            builder.include(BaselineBenchmark.class.getSimpleName());
+        }
+        Options options = builder
                 .forks(1)
                 .warmupIterations(2).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(1))
-                .parent(new CommandLineOptions(args))
+                .parent(new CommandLineOptions(jmhArgs))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
 

@@ -51,11 +51,15 @@ public final class Rendezvous {
         Upstream best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (Upstream u : candidates) {
-            if (!eligible.test(u)) {
+            long h = Hashing.mix(sessionHash ^ u.stableHash());
+            double x = ((h >>> 11) + 0.5) * 0x1.0p-53;
+            double w = u.weight();
+            // -ln(x) >= 1 - x, so w / (1 - x) bounds the score from above: most candidates need no logarithm
+            if (w / (1 - x) <= bestScore) {
                 continue;
             }
-            double s = score(sessionHash, u);
-            if (s > bestScore) {
+            double s = -w / Math.log(x);
+            if (s > bestScore && eligible.test(u)) {
                 best = u;
                 bestScore = s;
             }

@@ -66,6 +66,21 @@ class RendezvousTest {
     }
 
     @Test
+    void theBoundedWeightedPickIsTheHighestScore() {
+        List<Upstream> ups = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ups.add(Upstreams.of("w" + i, 1 + i % 7, 0));
+        }
+        Upstream[] arr = ups.toArray(new Upstream[0]);
+        for (int i = 0; i < 2000; i++) {
+            long h = Rendezvous.sessionHash("s" + i);
+            Upstream naive = ups.stream().max(java.util.Comparator.comparingDouble(u -> Rendezvous.score(h, u))).orElseThrow();
+
+            assertThat(Rendezvous.pick(arr, h, u -> true, false)).isSameAs(naive);
+        }
+    }
+
+    @Test
     void weightsShiftTheShare() {
         List<Upstream> ups = List.of(Upstreams.of("a", 1, 0), Upstreams.of("b", 3, 0));
 
