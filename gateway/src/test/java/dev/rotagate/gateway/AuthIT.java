@@ -7,24 +7,18 @@ import dev.rotagate.config.ConfigException;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Client authentication over HTTP Basic, and the refusal to run an open proxy on a public address. */
-class AuthIT {
+class AuthIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         gateway = TestGateway.start(vertx, "listen: 127.0.0.1:0\nauth:\n  users:\n    - { username: scraper, password: \"p@ss:word\" }\n"
                 + "pools:\n  p:\n    upstreams: [ \"direct://\" ]\n");
     }
@@ -32,8 +26,6 @@ class AuthIT {
     @AfterAll
     static void stop() throws Exception {
         gateway.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private String get(String credentials) {

@@ -5,15 +5,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the command line in-process and captures what it prints. */
-final class Cli {
+public final class Cli {
 
-    record Run(int exit, String out, String err) {
+    /** What one run printed, and its exit code. */
+    public record Run(int exit, String out, String err) {
+        public String describe() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
     }
 
     private Cli() {
     }
 
-    static synchronized Run run(String... args) {
+    public static synchronized Run run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -7,10 +7,6 @@ import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -19,22 +15,7 @@ import org.junit.jupiter.api.Test;
  * Each kind of broken upstream, for plain HTTP and for CONNECT: the client gets a clear gateway error
  * (status, X-Rotagate-Error, one-line body naming the upstream) fast, and never a hang.
  */
-class FaultIT {
-
-    static Vertx vertx;
-    static TestOrigin origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
+class FaultIT extends WithOrigin {
 
     @ParameterizedTest(name = "{0} upstream, {1}: {2} {3}")
     @CsvSource({

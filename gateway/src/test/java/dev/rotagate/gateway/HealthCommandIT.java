@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code rotagate health}: one probe per upstream, a table or JSON, and monitoring-plugin exit codes. */
-class HealthCommandIT {
+class HealthCommandIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static FakeUpstream live;
     static FakeUpstream dead;
 
@@ -28,8 +24,6 @@ class HealthCommandIT {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         live = FakeUpstream.start(vertx, Mode.RELAY, "live");
         dead = FakeUpstream.start(vertx, Mode.REFUSE, "dead");
     }
@@ -37,8 +31,6 @@ class HealthCommandIT {
     @AfterAll
     static void stop() throws Exception {
         live.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private Path config(String... upstreams) throws Exception {

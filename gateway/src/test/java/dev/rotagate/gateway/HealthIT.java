@@ -9,7 +9,6 @@ import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -19,29 +18,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Active probes driving the state machine, the concurrency bound, and the admin API over HTTP. */
-class HealthIT {
+class HealthIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
 
     private static HttpResponse<String> call(String method, String url, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method,

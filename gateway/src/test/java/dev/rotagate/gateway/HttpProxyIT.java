@@ -7,21 +7,17 @@ import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Plain HTTP forwarding and CONNECT through working fake upstreams, on loopback. */
-class HttpProxyIT {
+class HttpProxyIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static FakeUpstream up1;
     static FakeUpstream up2;
     static FakeUpstream up3;
@@ -29,8 +25,6 @@ class HttpProxyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         up1 = FakeUpstream.start(vertx, Mode.RELAY, "up1", "alice:s3cret");
         up2 = FakeUpstream.start(vertx, Mode.RELAY, "up2");
         up3 = FakeUpstream.start(vertx, Mode.RELAY, "up3");
@@ -48,8 +42,6 @@ class HttpProxyIT {
         up1.close();
         up2.close();
         up3.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private String get(String path) {

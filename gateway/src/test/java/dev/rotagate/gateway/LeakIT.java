@@ -7,11 +7,9 @@ import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.TestOrigin;
 import io.netty.util.ResourceLeakDetector;
-import io.vertx.core.Vertx;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,18 +19,14 @@ import org.junit.jupiter.api.Test;
  * socket open and no buffer unreleased: open file descriptors return to where they were, and Netty's paranoid
  * leak detector reports nothing.
  */
-class LeakIT {
+class LeakIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static FakeUpstream relay;
     static FakeUpstream refusing;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         relay = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "relay");
         refusing = FakeUpstream.start(vertx, FakeUpstream.Mode.REFUSE, "refusing");
         gateway = TestGateway.withUpstreams(vertx, relay.url(), "direct://", refusing.url());
@@ -42,8 +36,6 @@ class LeakIT {
     static void stop() throws Exception {
         gateway.close();
         relay.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private static int openFds() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,24 +20,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The relay's promises: backpressure both ways, TCP half-close passed through. */
-class RelayIT {
+class RelayIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         gateway = TestGateway.withUpstreams(vertx, "direct://");
     }
 
     @AfterAll
     static void stop() throws Exception {
         gateway.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     /** The origin stops being able to write once the client stops reading: nothing piles up in the gateway. */

@@ -9,7 +9,6 @@ import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,10 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Live edits of the YAML and of list files: applied as a diff within seconds, never cutting traffic. */
-class ReloadIT {
+class ReloadIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static FakeUpstream up1;
     static FakeUpstream up2;
     static FakeUpstream up3;
@@ -42,8 +39,6 @@ class ReloadIT {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         up1 = FakeUpstream.start(vertx, Mode.RELAY, "up1");
         up2 = FakeUpstream.start(vertx, Mode.RELAY, "up2");
         up3 = FakeUpstream.start(vertx, Mode.RELAY, "up3");
@@ -54,8 +49,6 @@ class ReloadIT {
         up1.close();
         up2.close();
         up3.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private static String yaml(FakeUpstream... ups) {

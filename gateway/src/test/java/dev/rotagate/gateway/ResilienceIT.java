@@ -10,31 +10,12 @@ import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Dead and misbehaving upstreams never reach the client: retries, ejection, panic, bans, timeouts. */
-class ResilienceIT {
-
-    static Vertx vertx;
-    static TestOrigin origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
+class ResilienceIT extends WithOrigin {
 
     private static TestGateway gateway(String extra, FakeUpstream... upstreams) throws Exception {
         StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n"

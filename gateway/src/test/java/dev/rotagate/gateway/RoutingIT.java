@@ -6,7 +6,6 @@ import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,16 +13,13 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Sessions, pools, tags, routes, caps and credential templates, end to end through fake upstreams. */
-class RoutingIT {
+class RoutingIT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static FakeUpstream a;
     static FakeUpstream b;
     static FakeUpstream c;
@@ -33,8 +29,6 @@ class RoutingIT {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         a = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "a");
         b = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "b");
         c = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "c");
@@ -60,8 +54,6 @@ class RoutingIT {
         for (FakeUpstream f : List.of(a, b, c, other, provider)) {
             f.close();
         }
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private static String basic(String user) {

@@ -4,30 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.TestOrigin;
-import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SOCKS5 (and SOCKS4a) front end, spoken byte by byte, through a working HTTP upstream. */
-class Socks5IT {
+class Socks5IT extends WithOrigin {
 
-    static Vertx vertx;
-    static TestOrigin origin;
     static FakeUpstream upstream;
     static TestGateway open;
     static TestGateway withAuth;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = TestOrigin.start(vertx);
         upstream = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "up");
         open = TestGateway.start(vertx, "listen: 127.0.0.1:0\npools:\n  p:\n    upstreams:\n      - { url: \""
                 + upstream.url() + "\", name: up }\n");
@@ -40,8 +34,6 @@ class Socks5IT {
         open.close();
         withAuth.close();
         upstream.close();
-        origin.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     private static byte[] domainConnect(String host, int port) {

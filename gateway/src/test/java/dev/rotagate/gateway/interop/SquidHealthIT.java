@@ -3,21 +3,19 @@ package dev.rotagate.gateway.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rotagate.gateway.Cli;
 import dev.rotagate.gateway.GatewayServer;
 import dev.rotagate.gateway.Main;
 import dev.rotagate.health.ProbeStats;
 import dev.rotagate.pool.Upstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +107,7 @@ class SquidHealthIT {
         Files.writeString(config, yaml);
         try {
             // all up
-            Run up = run("health", "--config", config.toString());
+            Cli.Run up = Cli.run("health", "--config", config.toString());
             assertThat(up.exit()).as(up.describe()).isZero();
             Table all = Table.parse(up);
             assertThat(all.rows()).as(up.describe()).hasSize(3);
@@ -125,7 +123,7 @@ class SquidHealthIT {
 
             // sq2 stopped: some unhealthy
             SQUIDS.get("sq2").stop();
-            Run one = run("health", "--config", config.toString());
+            Cli.Run one = Cli.run("health", "--config", config.toString());
             assertThat(one.exit()).as(one.describe()).isEqualTo(1);
             Table t1 = Table.parse(one);
             assertThat(t1.rows()).as(one.describe()).hasSize(3);
@@ -144,7 +142,7 @@ class SquidHealthIT {
 
             // all three stopped: the pool is down
             ProxyProcess.stopAll(List.of(SQUIDS.get("sq1"), SQUIDS.get("sq3")));
-            Run none = run("health", "--config", config.toString());
+            Cli.Run none = Cli.run("health", "--config", config.toString());
             assertThat(none.exit()).as(none.describe()).isEqualTo(2);
             Table t0 = Table.parse(none);
             assertThat(t0.rows()).as(none.describe()).allSatisfy(r -> {
@@ -153,7 +151,7 @@ class SquidHealthIT {
             });
             assertThat(t0.summary()).as(none.describe()).isEqualTo("0/3 healthy in 1 pool; no healthy upstream in " + POOL);
 
-            Run json = run("health", "--config", config.toString(), "--format", "json");
+            Cli.Run json = Cli.run("health", "--config", config.toString(), "--format", "json");
             assertThat(json.exit()).as(json.describe()).isEqualTo(2);
             JsonObject doc = new JsonObject(json.out());
             assertThat(doc.getInteger("exitCode")).as(json.out()).isEqualTo(2);
@@ -171,7 +169,7 @@ class SquidHealthIT {
 
             // restarted on the same ports: all healthy again
             NAMES.forEach(n -> SQUIDS.get(n).restart());
-            Run back = run("health", "--config", config.toString());
+            Cli.Run back = Cli.run("health", "--config", config.toString());
             assertThat(back.exit()).as(back.describe()).isZero();
             Table tb = Table.parse(back);
             assertThat(tb.rows()).as(back.describe()).allSatisfy(r -> assertThat(r.get("STATE")).isEqualTo("HEALTHY"));
@@ -241,7 +239,7 @@ class SquidHealthIT {
                     .isEqualTo(before.getLong("failures"));
 
             // rotagate health --admin reads the gateway's view
-            Run view = run("health", "--admin", admin);
+            Cli.Run view = Cli.run("health", "--admin", admin);
             assertThat(view.exit()).as(view.describe()).isEqualTo(1);
             Table table = Table.parse(view);
             assertThat(table.rows()).as(view.describe()).hasSize(3);
@@ -286,7 +284,7 @@ class SquidHealthIT {
                     .isEqualTo(RISE + " probe(s) passed");
             assertThat(readmitted.getString("lastError")).as(readmitted.encodePrettily()).isNull();
             assertThat(curls(gateway, 3)).containsExactlyInAnyOrder("sq1", "sq2", "sq3");
-            Run healthy = run("health", "--admin", admin);
+            Cli.Run healthy = Cli.run("health", "--admin", admin);
             assertThat(healthy.exit()).as(healthy.describe()).isZero();
             assertThat(Prometheus.parse(get(admin + "/metrics").body())
                     .value("rotagate_upstream_state", Map.of("upstream", "sq3", "state", "HEALTHY"))).isEqualTo(1.0);
@@ -378,27 +376,6 @@ class SquidHealthIT {
 
     // --- the CLI in-process -----------------------------------------------------------------------------------------
 
-    private record Run(int exit, String out, String err) {
-        String describe() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    /** {@code rotagate ARGS} in this JVM, capturing what it prints. */
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     /** The table {@code rotagate health} prints: a header, one row per upstream, a summary line. */
     private record Table(List<Map<String, String>> rows, String summary) {
@@ -407,7 +384,7 @@ class SquidHealthIT {
                 "LAST ERROR");
 
         /** Columns are padded to at least two spaces; the last one (LAST ERROR) may hold single spaces. */
-        static Table parse(Run run) {
+        static Table parse(Cli.Run run) {
             List<String> lines = run.out().lines().toList();
             assertThat(lines).as(run.describe()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(lines.get(0).split("\\s{2,}")).as(run.describe()).containsExactlyElementsOf(COLUMNS);
