@@ -54,6 +54,12 @@ class UpstreamFailuresIT {
         tinyproxyWrongPassword = fx.gateway(List.of(InteropFixture.named(tiny.url("http", "tpuser:wrong"), "tiny")));
         danteSocks4a = fx.gateway(List.of(InteropFixture.named(dante.url("socks4a", null), "dante4a")));
         squid = fx.gateway(List.of(InteropFixture.named(sq.url("http", null), "squid")));
+        // untimed: the first failure in a fresh JVM also loads and compiles the failure path (up to ~1 s on 2 busy cores)
+        // (through a throw-away gateway, so that the tested upstreams' fault counts stay as they are)
+        GatewayServer warmUp = fx.gateway(List.of(InteropFixture.named("http://127.0.0.1:" + RealProxies.freePort(), "warm_up")));
+        for (Client c : Client.values()) {
+            Curl.fetch(fx.clientDir(), c.args(warmUp.port()), fx.origin().url("/small"));
+        }
     }
 
     @AfterAll
