@@ -77,6 +77,7 @@ class LeakIT extends WithOrigin {
     void noSocketOrBufferOutlivesItsConnection() throws Exception {
         assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
         workload(); // warm up: idle keep-alive connections to upstreams are pooled, not leaked
+        workload();
         await().atMost(Duration.ofSeconds(10)).until(() -> openFds() > 0);
         int before = stableFdCount();
 
@@ -85,7 +86,9 @@ class LeakIT extends WithOrigin {
         }
 
         int after = stableFdCount();
-        assertThat(after).as("open file descriptors after 10 more rounds (before: %d)", before).isLessThanOrEqualTo(before + 6);
+        // a leak grows with the rounds (each opens 15 connections); the slack covers idle keep-alive connections that
+        // another event loop's pool may still be filling (one per upstream and loop)
+        assertThat(after).as("open file descriptors after 10 more rounds (before: %d)", before).isLessThanOrEqualTo(before + 10);
         System.gc();
         for (int i = 0; i < 100; i++) { // the detector reports on allocation after a leaked buffer was collected
             io.netty.buffer.ByteBufAllocator.DEFAULT.buffer(1024).release();
