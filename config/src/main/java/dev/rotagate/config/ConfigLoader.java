@@ -48,7 +48,7 @@ public final class ConfigLoader {
             "upstream-files", "default-scheme", "upstream-files-lenient");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections");
     private static final List<String> ROUTE_KEYS = List.of("match", "pool", "tags");
-    private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle");
+    private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle", "request");
     private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
@@ -365,7 +365,7 @@ public final class ConfigLoader {
         Map<String, YamlNode> m = node.entries(TIMEOUT_KEYS);
         TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
         return new TimeoutsConfig(duration(m, "connect", d.connect()), duration(m, "handshake", d.handshake()),
-                duration(m, "response", d.response()), duration(m, "idle", d.idle()));
+                duration(m, "response", d.response()), duration(m, "idle", d.idle()), duration(m, "request", d.request()));
     }
 
     private static Duration duration(Map<String, YamlNode> m, String key, Duration dflt) {

@@ -22,6 +22,7 @@ import dev.rotagate.gateway.frontend.ClientAuthenticator;
 import dev.rotagate.gateway.frontend.Frontend;
 import dev.rotagate.gateway.frontend.HttpProxyFrontend;
 import dev.rotagate.gateway.frontend.ProtocolDetector;
+import dev.rotagate.gateway.frontend.RequestDeadline;
 import dev.rotagate.gateway.frontend.Socks4Frontend;
 import dev.rotagate.gateway.frontend.Socks5Frontend;
 import dev.rotagate.pool.UpstreamPool;
@@ -280,15 +281,18 @@ public final class GatewayServer {
         client.exceptionHandler(e -> { }); // a client's reset is its business; the close that follows cleans up
         client.allowHalfClosure(); // a client's FIN in a tunnel must not cut the download it is waiting for
         client.messageHandler(ReferenceCountUtil::release);
+        RequestDeadline deadline = new RequestDeadline(vertx, client, current.config().timeouts().request());
+        deadline.arm();
+        client.closeHandler(v -> deadline.disarm());
         client.addCodec(DETECTOR, new ProtocolDetector(protocol -> {
             Frontend frontend = switch (protocol) {
                 case SOCKS5 -> {
                     Socks5Frontend.install(client);
-                    yield new Socks5Frontend(current.context(), client);
+                    yield new Socks5Frontend(current.context(), client, deadline);
                 }
                 case SOCKS4 -> {
                     Socks4Frontend.install(client);
-                    yield new Socks4Frontend(current.context(), client);
+                    yield new Socks4Frontend(current.context(), client, deadline);
                 }
                 case HTTP -> {
                     int maxHead = startConfig.server().maxRequestHead();
@@ -296,12 +300,15 @@ public final class GatewayServer {
                             .setMaxInitialLineLength(Math.min(maxHead, 16 * 1024))
                             .setMaxHeaderSize(maxHead)
                             .setMaxChunkSize(64 * 1024)));
-                    yield new HttpProxyFrontend(() -> current.context(), client);
+                    yield new HttpProxyFrontend(() -> current.context(), client, deadline);
                 }
             };
             client.messageHandler(frontend::onMessage);
             client.eventHandler(frontend::onEvent);
-            client.closeHandler(v -> frontend.onClose());
+            client.closeHandler(v -> {
+                deadline.disarm();
+                frontend.onClose();
+            });
         }));
     }
 }

@@ -42,6 +42,7 @@ public final class HttpProxyFrontend implements Frontend {
     private final java.util.function.Supplier<GatewayContext> contexts;
     private GatewayContext ctx;
     private final MessageSocket client;
+    private final RequestDeadline deadline;
     private final String clientAddress;
     private HttpExchange exchange;
     /** Body parts of a request that was answered without forwarding are dropped until its end. */
@@ -49,7 +50,9 @@ public final class HttpProxyFrontend implements Frontend {
     private boolean tunneling;
     private boolean closeWhenDone;
 
-    public HttpProxyFrontend(java.util.function.Supplier<GatewayContext> contexts, MessageSocket client) {
+    public HttpProxyFrontend(java.util.function.Supplier<GatewayContext> contexts, MessageSocket client,
+                             RequestDeadline deadline) {
+        this.deadline = deadline;
         this.contexts = contexts;
         this.ctx = contexts.get();
         this.client = client;
@@ -76,6 +79,7 @@ public final class HttpProxyFrontend implements Frontend {
     }
 
     private void onRequest(HttpRequest request) {
+        deadline.disarm();
         ctx = contexts.get();
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
@@ -123,6 +127,7 @@ public final class HttpProxyFrontend implements Frontend {
     private void exchangeDone(boolean keepAlive, Future<Void> lastWrite) {
         exchange = null;
         if (keepAlive && !closeWhenDone) {
+            deadline.arm(); // the next request is due
             client.resume();
         } else {
             lastWrite.onComplete(v -> client.close()); // closing earlier would drop what is still queued
@@ -165,6 +170,8 @@ public final class HttpProxyFrontend implements Frontend {
         Future<Void> written = client.write(ErrorReplies.http(kind, message, keepAlive));
         if (!keepAlive) {
             written.onComplete(v -> client.close());
+        } else {
+            deadline.arm();
         }
     }
 

@@ -25,9 +25,11 @@ public final class Socks4Frontend implements Frontend {
 
     private final GatewayContext ctx;
     private final MessageSocket client;
+    private final RequestDeadline deadline;
     private boolean tunneling;
 
-    public Socks4Frontend(GatewayContext ctx, MessageSocket client) {
+    public Socks4Frontend(GatewayContext ctx, MessageSocket client, RequestDeadline deadline) {
+        this.deadline = deadline;
         this.ctx = ctx;
         this.client = client;
     }
@@ -43,6 +45,7 @@ public final class Socks4Frontend implements Frontend {
             if (tunneling) {
                 return;
             }
+            deadline.disarm();
             if (!(message instanceof Socks4CommandRequest command) || command.decoderResult().isFailure()) {
                 client.close();
                 return;

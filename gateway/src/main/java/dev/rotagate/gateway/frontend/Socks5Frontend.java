@@ -40,10 +40,12 @@ public final class Socks5Frontend implements Frontend {
 
     private final GatewayContext ctx;
     private final MessageSocket client;
+    private final RequestDeadline deadline;
     private State state = State.GREETING;
     private RoutingHints hints = RoutingHints.NONE;
 
-    public Socks5Frontend(GatewayContext ctx, MessageSocket client) {
+    public Socks5Frontend(GatewayContext ctx, MessageSocket client, RequestDeadline deadline) {
+        this.deadline = deadline;
         this.ctx = ctx;
         this.client = client;
     }
@@ -122,6 +124,7 @@ public final class Socks5Frontend implements Frontend {
     }
 
     private void onCommand(Socks5CommandRequest command) {
+        deadline.disarm();
         if (command.type() != Socks5CommandType.CONNECT) {
             reply(Socks5CommandStatus.COMMAND_UNSUPPORTED).onComplete(v -> client.close());
             return;
