@@ -27,7 +27,6 @@ public final class Upstream {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong latencyEwmaNanos = new java.util.concurrent.atomic.AtomicLong(-1);
     private final LongAdder requests = new LongAdder();
-    private final LongAdder failures = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
 
@@ -158,9 +157,6 @@ public final class Upstream {
         bytesOut.add(out);
     }
 
-    public void failed() {
-        failures.increment();
-    }
 
     public int inFlight() {
         return inFlight.get();
@@ -170,8 +166,15 @@ public final class Upstream {
         return requests.sum();
     }
 
+    /** Proxy faults through this upstream (the kinds are in {@link UpstreamHealth#failures}). */
     public long failures() {
-        return failures.sum();
+        long n = 0;
+        for (dev.rotagate.common.FailureKind kind : dev.rotagate.common.FailureKind.values()) {
+            if (kind.isProxyFault()) {
+                n += health.failures(kind);
+            }
+        }
+        return n;
     }
 
     public long bytesIn() {

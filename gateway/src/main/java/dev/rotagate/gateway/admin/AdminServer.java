@@ -109,23 +109,20 @@ public final class AdminServer {
     /** {@code name} or {@code pool/name}; a bare name changes it in every pool that has it. */
     private void setEnabled(RoutingContext rc, boolean enable) {
         String name = rc.pathParam("name");
-        List<Upstream> found = find(name);
+        List<Member> found = find(name);
         if (found.isEmpty()) {
             json(rc, 404, new JsonObject().put("error", "no upstream named '" + name + "'"));
             return;
         }
         JsonArray changed = new JsonArray();
-        for (UpstreamPool pool : gateway.pools()) {
-            for (Upstream u : found) {
-                if (pool.upstream(u.name()) == u) {
-                    UpstreamState target = enable ? gateway.enabledState() : UpstreamState.DISABLED;
-                    String reason = enable ? "enabled through the admin API" : "disabled through the admin API";
-                    if (!enable || u.health().state() == UpstreamState.DISABLED) {
-                        pool.states().transition(u, target, reason);
-                    }
-                    changed.add(new JsonObject().put("pool", pool.name()).put("name", u.name()).put("state", u.health().state().name()));
-                }
+        for (Member m : found) {
+            Upstream u = m.upstream();
+            if (!enable) {
+                m.pool().states().transition(u, UpstreamState.DISABLED, "disabled through the admin API");
+            } else if (u.health().state() == UpstreamState.DISABLED) {
+                m.pool().states().transition(u, gateway.enabledState(), "enabled through the admin API");
             }
+            changed.add(new JsonObject().put("pool", m.pool().name()).put("name", u.name()).put("state", u.health().state().name()));
         }
         json(rc, 200, new JsonObject().put("upstreams", changed));
     }
@@ -143,30 +140,30 @@ public final class AdminServer {
             json(rc, 400, new JsonObject().put("error", "expected a JSON body {\"upstream\": NAME, \"domain\": DOMAIN}"));
             return;
         }
-        List<Upstream> found = find(name);
+        List<Member> found = find(name);
         if (found.isEmpty()) {
             json(rc, 404, new JsonObject().put("error", "no upstream named '" + name + "'"));
             return;
         }
         long cooldown = 0;
-        for (UpstreamPool pool : gateway.pools()) {
-            for (Upstream u : found) {
-                if (pool.upstream(u.name()) == u) {
-                    cooldown = pool.bans().ban(u, domain.trim());
-                }
-            }
+        for (Member m : found) {
+            cooldown = m.pool().bans().ban(m.upstream(), domain.trim());
         }
         json(rc, 200, new JsonObject().put("upstream", name).put("domain", domain.trim()).put("cooldownSeconds", cooldown / 1_000_000_000L));
     }
 
-    private List<Upstream> find(String name) {
+    /** An upstream and the pool it was found in. */
+    private record Member(UpstreamPool pool, Upstream upstream) {
+    }
+
+    private List<Member> find(String name) {
         String pool = name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
         String upstream = pool == null ? name : name.substring(name.indexOf('/') + 1);
-        List<Upstream> found = new ArrayList<>();
+        List<Member> found = new ArrayList<>();
         for (UpstreamPool p : gateway.pools()) {
             Upstream u = p.upstream(upstream);
             if (u != null && (pool == null || pool.equals(p.name()))) {
-                found.add(u);
+                found.add(new Member(p, u));
             }
         }
         return found;

@@ -283,6 +283,12 @@ public final class HttpExchange {
         return squid != null ? " (" + squid + ")" : status != null ? " (" + status + ")" : "";
     }
 
+    /** Bans this (upstream, target host) pair and logs it. */
+    private void banTarget(int code) {
+        long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
+        ctx.accessLog().ban(upstream.name(), uri.target().host(), code, cooldown);
+    }
+
     /** A block page served with a normal status: ban the pair (the client still gets the page). */
     private void scanForBlockPage(HttpContent part) {
         var content = part.content();
@@ -292,8 +298,7 @@ public final class HttpExchange {
         for (var pattern : ctx.bansConfig().bodyPatterns()) {
             if (pattern.matcher(text).find()) {
                 bodyToScan = 0;
-                long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
-                ctx.accessLog().ban(upstream.name(), uri.target().host(), status, cooldown);
+                banTarget(status);
                 return;
             }
         }
@@ -301,8 +306,7 @@ public final class HttpExchange {
 
     /** The site blocked this exit: ban the pair; with bans.retry try once elsewhere. True when retrying. */
     private boolean banned(int code) {
-        long cooldown = ctx.domainBans().ban(upstream, uri.target().host());
-        ctx.accessLog().ban(upstream.name(), uri.target().host(), code, cooldown);
+        banTarget(code);
         if (!ctx.bansConfig().retry() || banRetried || !replayable || !requestComplete) {
             return false;
         }

@@ -77,20 +77,17 @@ public final class FailureClassifier {
         if (status == 403) {
             return failure(FailureKind.TARGET_FORBIDDEN, upstream, target, reason, e);
         }
-        if (status >= 500 && reportsTargetFailure(e.headers(), statusText)) {
-            return failure(FailureKind.TARGET_UNREACHABLE, upstream, target, reason, e);
+        if (status >= 500) {
+            // squid and RFC 9209 proxies say whether it was the target, not they, that failed; tinyproxy says it in words
+            FailureKind said = e.headers() == null ? null : proxyMadeAnswer(status, e.headers());
+            if (said != null) {
+                return failure(said, upstream, target, reason, e);
+            }
+            if (statusText.toLowerCase(Locale.ROOT).contains("unable to connect")) {
+                return failure(FailureKind.TARGET_UNREACHABLE, upstream, target, reason, e);
+            }
         }
         return failure(FailureKind.UPSTREAM_ERROR, upstream, target, reason, e);
-    }
-
-    /** Squid and tinyproxy say when it was the target, not they, that failed: that must not count against them. */
-    private static boolean reportsTargetFailure(HttpHeaders headers, String statusText) {
-        String squidError = headers == null ? null : headers.get("X-Squid-Error");
-        if (squidError != null) {
-            return squidError.startsWith("ERR_CONNECT_FAIL") || squidError.startsWith("ERR_DNS_FAIL")
-                    || squidError.startsWith("ERR_CONNECT_TIMEOUT");
-        }
-        return statusText.toLowerCase(Locale.ROOT).contains("unable to connect");
     }
 
     private static UpstreamFailure classifyProxyHandshake(String message, Upstream upstream, HostAndPort target, Throwable e) {

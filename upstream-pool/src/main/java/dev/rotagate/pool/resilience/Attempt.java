@@ -58,7 +58,6 @@ public final class Attempt {
             breaker.onError(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit(),
                     cause instanceof Exception ? cause : new Exception(kind.code()));
         }
-        upstream.failed();
         states.onProxyFault(upstream, kind);
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 public interface RotationStrategy {
 
     /** The strategy names the config accepts. */
-    List<String> NAMES = List.of("round-robin", "weighted", "random", "least-connections", "least-latency");
+    List<String> NAMES = dev.rotagate.config.PoolConfig.STRATEGIES;
 
     UpstreamSelector newSelector(List<Upstream> candidates);
 
