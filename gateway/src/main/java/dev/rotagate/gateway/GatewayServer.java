@@ -19,19 +19,10 @@ import dev.rotagate.pool.resilience.UpstreamState;
 import dev.rotagate.gateway.forward.GatewayContext;
 import dev.rotagate.gateway.forward.Router;
 import dev.rotagate.gateway.frontend.ClientAuthenticator;
-import dev.rotagate.gateway.frontend.Frontend;
-import dev.rotagate.gateway.frontend.HttpProxyFrontend;
-import dev.rotagate.gateway.frontend.ProtocolDetector;
-import dev.rotagate.gateway.frontend.RequestDeadline;
-import dev.rotagate.gateway.frontend.Socks4Frontend;
-import dev.rotagate.gateway.frontend.Socks5Frontend;
+import dev.rotagate.gateway.frontend.ClientConnection;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.connect.HttpConnectionPool;
-import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.connect.UpstreamConnector;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -49,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
-    private static final String DETECTOR = "detect";
 
     private final Vertx vertx;
     /** What the process was started with: listen, admin and server settings need a restart to change. */
@@ -277,38 +267,6 @@ public final class GatewayServer {
     }
 
     private void accept(NetSocket socket) {
-        MessageSocket client = MessageSocket.of(socket);
-        client.exceptionHandler(e -> { }); // a client's reset is its business; the close that follows cleans up
-        client.allowHalfClosure(); // a client's FIN in a tunnel must not cut the download it is waiting for
-        client.messageHandler(ReferenceCountUtil::release);
-        RequestDeadline deadline = new RequestDeadline(vertx, client, current.config().timeouts().request());
-        deadline.arm();
-        client.closeHandler(v -> deadline.disarm());
-        client.addCodec(DETECTOR, new ProtocolDetector(protocol -> {
-            Frontend frontend = switch (protocol) {
-                case SOCKS5 -> {
-                    Socks5Frontend.install(client);
-                    yield new Socks5Frontend(current.context(), client, deadline);
-                }
-                case SOCKS4 -> {
-                    Socks4Frontend.install(client);
-                    yield new Socks4Frontend(current.context(), client, deadline);
-                }
-                case HTTP -> {
-                    int maxHead = startConfig.server().maxRequestHead();
-                    client.addCodec(HttpProxyFrontend.CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                            .setMaxInitialLineLength(Math.min(maxHead, 16 * 1024))
-                            .setMaxHeaderSize(maxHead)
-                            .setMaxChunkSize(64 * 1024)));
-                    yield new HttpProxyFrontend(() -> current.context(), client, deadline);
-                }
-            };
-            client.messageHandler(frontend::onMessage);
-            client.eventHandler(frontend::onEvent);
-            client.closeHandler(v -> {
-                deadline.disarm();
-                frontend.onClose();
-            });
-        }));
+        ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead());
     }
 }

@@ -13,8 +13,8 @@ import dev.rotagate.health.HealthChecker;
 import dev.rotagate.health.Prober;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
-import dev.rotagate.pool.connect.HttpConnectionPool;
-import dev.rotagate.pool.connect.UpstreamConnector;
+import dev.rotagate.pool.connect.Dialer;
+import dev.rotagate.pool.connect.HttpConnections;
 import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
 import io.vertx.core.Vertx;
@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
 record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext context, HealthChecker healthChecker) {
 
     /** What every generation shares: the sockets, the retry budget, bans, metrics, and the listener settings. */
-    record Shared(Vertx vertx, UpstreamConnector connector, HttpConnectionPool httpConnections, DomainBans bans,
+    record Shared(Vertx vertx, Dialer connector, HttpConnections httpConnections, DomainBans bans,
                   RetryBudget budget, AccessLog accessLog, Ticker ticker, dev.rotagate.config.ServerConfig server) {
     }
 

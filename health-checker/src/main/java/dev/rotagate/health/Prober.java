@@ -4,10 +4,10 @@ import dev.rotagate.common.HostAndPort;
 import dev.rotagate.config.HealthConfig;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.FailureClassifier;
+import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.HttpConnection;
-import dev.rotagate.pool.connect.HttpConnectionPool;
+import dev.rotagate.pool.connect.HttpConnections;
 import dev.rotagate.pool.connect.MessageSocket;
-import dev.rotagate.pool.connect.UpstreamConnector;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -35,11 +35,11 @@ public final class Prober {
     private static final int MAX_BODY = 1024;
 
     private final Vertx vertx;
-    private final UpstreamConnector connector;
-    private final HttpConnectionPool connections;
+    private final Dialer connector;
+    private final HttpConnections connections;
     private final HealthConfig config;
 
-    public Prober(Vertx vertx, UpstreamConnector connector, HttpConnectionPool connections, HealthConfig config) {
+    public Prober(Vertx vertx, Dialer connector, HttpConnections connections, HealthConfig config) {
         this.vertx = vertx;
         this.connector = connector;
         this.connections = connections;
@@ -104,27 +104,36 @@ public final class Prober {
     private static void exchange(HttpConnection c, Upstream upstream, HostAndPort target, String requestUri, boolean keepBody,
                                  Promise<Answer> answer) {
         MessageSocket s = c.socket();
-        int[] status = {0};
-        StringBuilder body = new StringBuilder();
-        s.messageHandler(msg -> {
-            try {
-                if (msg instanceof HttpResponse r) {
-                    status[0] = r.status().code();
+        MessageSocket.Listener reader = new MessageSocket.Listener() {
+            private int status;
+            private final StringBuilder body = new StringBuilder();
+
+            @Override
+            public void onMessage(Object msg) {
+                try {
+                    if (msg instanceof HttpResponse r && r.status().code() >= 200) {
+                        status = r.status().code();
+                    }
+                    if (msg instanceof HttpContent part && keepBody && body.length() < MAX_BODY) {
+                        ByteBuf b = part.content();
+                        body.append(b.toString(b.readerIndex(), Math.min(b.readableBytes(), MAX_BODY - body.length()),
+                                StandardCharsets.UTF_8));
+                    }
+                    if (msg instanceof LastHttpContent && status > 0) {
+                        answer.tryComplete(new Answer(status, body.toString()));
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
                 }
-                if (msg instanceof HttpContent part && keepBody && body.length() < MAX_BODY) {
-                    ByteBuf b = part.content();
-                    body.append(b.toString(b.readerIndex(), Math.min(b.readableBytes(), MAX_BODY - body.length()),
-                            StandardCharsets.UTF_8));
-                }
-                if (msg instanceof LastHttpContent && status[0] > 0) {
-                    answer.tryComplete(new Answer(status[0], body.toString()));
-                }
-            } finally {
-                ReferenceCountUtil.release(msg);
             }
-        });
-        s.closeHandler(v -> answer.tryFail(new UpstreamFailure(dev.rotagate.common.FailureKind.UPSTREAM_ERROR, upstream,
-                target, "connection closed before the probe answer", null)));
+
+            @Override
+            public void onClose() {
+                answer.tryFail(new UpstreamFailure(dev.rotagate.common.FailureKind.UPSTREAM_ERROR, upstream, target,
+                        "connection closed before the probe answer", null));
+            }
+        };
+        s.listen(reader);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, requestUri);
         request.headers().set(HttpHeaderNames.HOST, target.port() == 80 ? target.host() : target.toString())
                 .set(HttpHeaderNames.USER_AGENT, "rotagate-health")
@@ -133,6 +142,6 @@ public final class Prober {
             request.headers().set(HttpHeaderNames.PROXY_AUTHORIZATION, upstream.proxyAuthorization("probe"));
         }
         s.write(request);
-        s.resume();
+        s.resume(reader);
     }
 }

@@ -32,8 +32,36 @@ public final class AccessLog {
             return;
         }
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
-        LOG.info("{} {} {} {} {} {} {} {} {} {}ms{}", request.client(), request.user(), request.protocol().text(), method,
-                request.target(), upstream == null ? "-" : upstream, status, bytesUp, bytesDown, ms,
-                error == null ? "" : " " + error);
+        LOG.info("{} {} {} {} {} {} {} {} {} {}ms{}", request.client(), escape(request.user()), request.protocol().text(),
+                escape(method), escape(request.target().toString()), upstream == null ? "-" : upstream, status, bytesUp,
+                bytesDown, ms, error == null ? "" : " " + error);
+    }
+
+    /**
+     * A field as it may go into a log line: control characters and backslashes as {@code \xNN}, so that a client
+     * cannot forge lines or colour a terminal. The usual field has none and is returned as it is.
+     */
+    static String escape(String field) {
+        int i = 0;
+        while (i < field.length() && !needsEscape(field.charAt(i))) {
+            i++;
+        }
+        if (i == field.length()) {
+            return field;
+        }
+        StringBuilder out = new StringBuilder(field.length() + 8).append(field, 0, i);
+        for (; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (needsEscape(c)) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7F || c == '\\';
     }
 }

@@ -3,7 +3,7 @@ package dev.rotagate.gateway.forward;
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.FailureClassifier;
-import dev.rotagate.pool.connect.UpstreamConnector;
+import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import dev.rotagate.pool.resilience.Attempt;
 import io.vertx.core.Future;
@@ -30,11 +30,11 @@ public final class Dispatcher {
     }
 
     private final Router router;
-    private final UpstreamConnector connector;
+    private final Dialer connector;
     private final RetryBudget budget;
     private final int maxAttempts;
 
-    public Dispatcher(Router router, UpstreamConnector connector, RetryBudget budget, int maxAttempts) {
+    public Dispatcher(Router router, Dialer connector, RetryBudget budget, int maxAttempts) {
         this.router = router;
         this.connector = connector;
         this.budget = budget;

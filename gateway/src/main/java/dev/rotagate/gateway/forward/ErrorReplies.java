@@ -48,7 +48,7 @@ public final class ErrorReplies {
         return switch (kind) {
             case TARGET_FORBIDDEN, AUTH_REQUIRED, UNKNOWN_ROUTE -> Socks5CommandStatus.FORBIDDEN;
             case UPSTREAM_REFUSED, UPSTREAM_UNRESOLVED -> Socks5CommandStatus.NETWORK_UNREACHABLE;
-            case TARGET_UNREACHABLE -> Socks5CommandStatus.HOST_UNREACHABLE;
+            case TARGET_UNREACHABLE, BAD_REQUEST -> Socks5CommandStatus.HOST_UNREACHABLE; // a target the gateway refuses
             case TARGET_REFUSED -> Socks5CommandStatus.CONNECTION_REFUSED;
             case UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_HANDSHAKE_TIMEOUT, RESPONSE_TIMEOUT -> Socks5CommandStatus.TTL_EXPIRED;
             case UNSUPPORTED -> Socks5CommandStatus.COMMAND_UNSUPPORTED;

@@ -2,16 +2,16 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.pool.connect.MessageSocket;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
 /**
- * Copies bytes both ways between two sockets in message mode: no copy of the buffers, backpressure by pausing
- * the reader while the writer's queue is full, TCP half-close passed through (a FIN from one side becomes a FIN
- * to the other), and both sockets closed as soon as one closes or both directions have ended.
+ * Copies bytes both ways between the client and the upstream: the last owner of both sockets. No copy of the
+ * buffers; backpressure by pausing a reader while the other side's write queue is full; TCP half-close passed
+ * through — the sockets deliver a FIN after every byte read before it, so it is passed on after them — and both
+ * sockets closed as soon as one closes or both directions have ended.
  */
 public final class Relay {
 
@@ -21,64 +21,79 @@ public final class Relay {
 
     private final MessageSocket client;
     private final MessageSocket upstream;
+    private final Pipe up;
+    private final Pipe down;
     private final Promise<Result> done = Promise.promise();
-    private long up;
-    private long down;
-    private int directionsEnded;
     private boolean closed;
 
     public Relay(MessageSocket client, MessageSocket upstream) {
         this.client = client;
         this.upstream = upstream;
+        this.up = new Pipe(client, upstream);
+        this.down = new Pipe(upstream, client);
+        up.peer = down;
+        down.peer = up;
     }
 
-    /** Starts relaying; call on the event loop of the two sockets, with the client paused. */
-    public Future<Result> start() {
-        client.allowHalfClosure();
+    /** Takes both sockets over and starts relaying; call on their event loop. */
+    public Future<Result> start(ClientLink link) {
         upstream.allowHalfClosure();
-        pipe(client, upstream, true);
-        pipe(upstream, client, false);
-        client.resume();
-        upstream.resume();
+        link.enterTunnel(up);
+        upstream.listen(down);
+        client.resume(up);
+        upstream.resume(down);
         return done.future();
     }
 
-    private void pipe(MessageSocket from, MessageSocket to, boolean clientToUpstream) {
-        boolean[] inputEnded = {false};
-        from.messageHandler(msg -> {
-            if (!(msg instanceof ByteBuf buf)) {
-                ReferenceCountUtil.release(msg); // e.g. the empty LastHttpContent behind a CONNECT head
+    /** One direction: the owner of its source socket. */
+    private final class Pipe implements MessageSocket.Listener {
+        private final MessageSocket from;
+        private final MessageSocket to;
+        private Pipe peer;
+        private long bytes;
+        private boolean ended;
+
+        Pipe(MessageSocket from, MessageSocket to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void onMessage(Object message) {
+            if (message instanceof ByteBuf buf) {
+                bytes += buf.readableBytes();
+                to.write(buf);
+                if (to.writeQueueFull()) {
+                    from.pause(this);
+                }
                 return;
             }
-            if (clientToUpstream) {
-                up += buf.readableBytes();
-            } else {
-                down += buf.readableBytes();
+            boolean endMarker = message instanceof LastHttpContent last && !last.content().isReadable();
+            ReferenceCountUtil.release(message);
+            if (!endMarker) {
+                closeBoth(); // HTTP was parsed where bytes were due: the stream is corrupt already
             }
-            to.write(buf);
-            if (to.writeQueueFull() && !inputEnded[0]) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
+        }
+
+        /** {@code from}'s write queue drained: the other direction, which writes to it, may go on. */
+        @Override
+        public void onDrain() {
+            peer.from.resume(peer);
+        }
+
+        @Override
+        public void onInputShutdown() {
+            ended = true;
+            to.shutdownOutput();
+            if (peer.ended) {
+                closeBoth();
             }
-        });
-        from.eventHandler(event -> {
-            if (event instanceof ChannelInputShutdownEvent) {
-                // FIN from one side. Bytes read before it may still wait in the paused queue (events overtake it):
-                // let them through — no more can come — and pass the FIN on after them, in a later loop task.
-                inputEnded[0] = true;
-                from.resume();
-                from.eventLoop().execute(() -> to.write(Unpooled.EMPTY_BUFFER).onComplete(v -> {
-                    to.shutdownOutput();
-                    if (++directionsEnded == 2) {
-                        closeBoth();
-                    }
-                }));
-            } else {
-                ReferenceCountUtil.release(event);
-            }
-        });
-        from.closeHandler(v -> closeBoth());
-        from.exceptionHandler(e -> closeBoth());
+        }
+
+        @Override
+        public void onClose() {
+            closeBoth();
+        }
     }
 
     private void closeBoth() {
@@ -86,7 +101,6 @@ public final class Relay {
             return;
         }
         closed = true;
-        Future.all(client.close(), upstream.close())
-                .onComplete(v -> done.tryComplete(new Result(up, down)));
+        Future.all(client.close(), upstream.close()).onComplete(v -> done.tryComplete(new Result(up.bytes, down.bytes)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.rotagate.gateway.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotagate.common.HostAndPort;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -22,8 +23,11 @@ class HttpMessagesTest {
         assertThat(HttpMessages.parseAbsolute("HTTP://[::1]:8080"))
                 .isEqualTo(new HttpMessages.AbsoluteUri(HostAndPort.of("::1", 8080), "/"));
         assertThat(HttpMessages.parseAbsolute("http://h:81?q")).extracting(HttpMessages.AbsoluteUri::originForm).isEqualTo("/?q");
-        assertThat(HttpMessages.parseAbsolute("http://user:pw@h/x#frag"))
+        assertThat(HttpMessages.parseAbsolute("http://h/x#frag"))
                 .isEqualTo(new HttpMessages.AbsoluteUri(HostAndPort.of("h", 80), "/x"));
+        assertThatThrownBy(() -> HttpMessages.parseAbsolute("http://user:pw@h/x")).hasMessageContaining("user info");
+        assertThatThrownBy(() -> HttpMessages.parseAbsolute("http://a..b/")).hasMessageContaining("empty label");
+        assertThatThrownBy(() -> HttpMessages.parseAbsolute("http://h:0/")).hasMessageContaining("port");
         assertThat(HttpMessages.parseAbsolute("/index.html")).isNull();
         assertThat(HttpMessages.parseAbsolute("https://example.com/")).isNull();
     }
@@ -33,7 +37,7 @@ class HttpMessagesTest {
         HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://h/");
         r.headers().add("Host", "h").add("Connection", "keep-alive, X-Secret").add("X-Secret", "1")
                 .add("x-Keep", "2").add("Proxy-Authorization", "Basic x").add("Keep-Alive", "timeout=5")
-                .add("TE", "trailers").add("X-Rotagate-Session", "s").add("Upgrade", "h2c").add("Accept", "*/*");
+                .add("TE", "trailers").add("X-Rotagate-Session", "s").add("Accept", "*/*");
 
         HttpRequest out = HttpMessages.forUpstream(r, HttpMessages.parseAbsolute("http://h/"), true, "Basic dTpw");
 
@@ -41,6 +45,45 @@ class HttpMessagesTest {
                 .containsExactly("Host", "x-Keep", "Accept", "Proxy-Authorization");
         assertThat(out.uri()).isEqualTo("http://h/");
         assertThat(r.headers().contains("X-Secret")).as("the original is left as received").isTrue();
+    }
+
+    @Test
+    void connectionCannotRemoveFramingOrHostAndHostIsTheTargetsAuthority() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "http://h:8080/");
+        r.headers().add("Host", "other").add("Connection", "content-length, transfer-encoding, host, x-a")
+                .add("Content-Length", "5").add("X-A", "1").add("Accept", "*/*");
+
+        HttpRequest out = HttpMessages.forUpstream(r, HttpMessages.parseAbsolute(r.uri()), true, null);
+
+        assertThat(out.headers().entries()).extracting(Map.Entry::getKey).containsExactly("Host", "Content-Length", "Accept");
+        assertThat(out.headers().get("Host")).isEqualTo("h:8080");
+    }
+
+    @Test
+    void anUpgradeRequestKeepsItsUpgrade() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://h/ws");
+        r.headers().add("Host", "h").add("Upgrade", "websocket").add("Connection", "Upgrade").add("Sec-WebSocket-Key", "k");
+
+        HttpRequest out = HttpMessages.forUpstream(r, HttpMessages.parseAbsolute(r.uri()), false, null);
+
+        assertThat(out.headers().entries()).extracting(Map.Entry::getKey)
+                .containsExactly("Host", "Upgrade", "Sec-WebSocket-Key", "connection");
+        assertThat(out.headers().get("Connection")).isEqualTo("upgrade");
+    }
+
+    @Test
+    void aChunkedAnswerGoesToAnHttp10ClientUnchunkedAndACloseDelimitedOneAsHttp11Chunked() {
+        HttpRequest get10 = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "http://h/");
+        HttpRequest get11 = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://h/");
+        HttpResponse chunked = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        chunked.headers().set("Transfer-Encoding", "chunked");
+        HttpResponse closeDelimited = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
+
+        assertThat(HttpMessages.prepareResponse(chunked, get10, true, "up1")).isFalse();
+        assertThat(HttpMessages.prepareResponse(closeDelimited, get11, true, "up1")).isTrue();
+        assertThat(chunked.headers().contains("Transfer-Encoding")).isFalse();
+        assertThat(closeDelimited.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+        assertThat(closeDelimited.headers().get("Transfer-Encoding")).isEqualTo("chunked");
     }
 
     @Test

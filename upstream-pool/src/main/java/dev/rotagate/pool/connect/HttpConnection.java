@@ -4,8 +4,9 @@ import dev.rotagate.common.HostAndPort;
 import dev.rotagate.pool.Upstream;
 
 /**
- * A connection that speaks HTTP/1.1 (Netty's HttpClientCodec) either to an HTTP upstream proxy (requests in
+ * A connection that speaks HTTP/1.1 ({@link UpstreamHttpCodec}) either to an HTTP upstream proxy (requests in
  * absolute form; one connection serves any target) or through a SOCKS/direct upstream to one target (origin form).
+ * It belongs to one exchange at a time, or to its pool while idle.
  */
 public final class HttpConnection {
 
@@ -14,20 +15,24 @@ public final class HttpConnection {
     private final HostAndPort tunnelTarget;
     private final String session;
     private final boolean reused;
-    long idleSinceNanos;
-    /** Made for one request only (a fresh credential-template session): closed, never pooled, when done. */
-    boolean oneOff;
+    private final boolean oneOff;
 
-    HttpConnection(MessageSocket socket, Upstream upstream, HostAndPort tunnelTarget, String session, boolean reused) {
+    HttpConnection(MessageSocket socket, Upstream upstream, HostAndPort tunnelTarget, String session, boolean reused,
+                   boolean oneOff) {
         this.socket = socket;
         this.upstream = upstream;
         this.tunnelTarget = tunnelTarget;
         this.session = session;
         this.reused = reused;
+        this.oneOff = oneOff;
     }
 
     HttpConnection reuse() {
-        return new HttpConnection(socket, upstream, tunnelTarget, session, true);
+        return new HttpConnection(socket, upstream, tunnelTarget, session, true, false);
+    }
+
+    HttpConnection asOneOff() {
+        return new HttpConnection(socket, upstream, tunnelTarget, session, reused, true);
     }
 
     /** The session its credential template was filled with; null when the upstream has no template. */
@@ -51,6 +56,11 @@ public final class HttpConnection {
     /** True when this connection served a request before: it may have been closed by the peer meanwhile. */
     public boolean reused() {
         return reused;
+    }
+
+    /** Made for one request only (a fresh credential-template session): closed, never pooled, when done. */
+    boolean oneOff() {
+        return oneOff;
     }
 
     HostAndPort tunnelTarget() {

@@ -3,9 +3,8 @@ package dev.rotagate.pool.connect;
 import dev.rotagate.common.HostAndPort;
 import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.pool.Upstream;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,95 +13,118 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Idle keep-alive HTTP connections for plain HTTP requests. Through an http:// upstream one connection serves
- * any target (absolute form), so idle connections are kept per upstream, never per upstream × target; through
- * SOCKS or direct upstreams a connection is a tunnel to one target and is kept per (upstream, target).
+ * Idle keep-alive HTTP connections for plain HTTP requests. Through an http:// upstream one connection serves any
+ * target (absolute form), so idle connections are kept per upstream, never per upstream × target; through SOCKS or
+ * direct upstreams a connection is a tunnel to one target and is kept per (upstream, target).
  *
- * <p>Each event loop has its own idle lists, touched only by that loop: no locks, and a connection is always
- * used on the loop that owns it.
+ * <p>Each event loop has its own idle lists, touched only by that loop: no locks, and a connection is always used on
+ * the loop that owns it. While idle, the pool owns the socket: anything the peer sends, or its close, retires it.
  */
-public final class HttpConnectionPool {
+public final class HttpConnectionPool implements HttpConnections {
 
     public static final String CODEC = "http-client";
 
-    private final UpstreamConnector connector;
+    private final Dialer dialer;
     private final long maxIdleNanos;
     private final int maxIdlePerKey;
-    private final Map<EventExecutor, Map<Key, ArrayDeque<HttpConnection>>> idleByLoop = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Map<Key, ArrayDeque<Idle>>> idleByLoop = new ConcurrentHashMap<>();
 
     /** {@code session}: the filled-in credential template, for upstreams whose username has one. */
     private record Key(Upstream upstream, HostAndPort target, String session) {
     }
 
-    public HttpConnectionPool(UpstreamConnector connector, Duration maxIdle, int maxIdlePerKey) {
-        this.connector = connector;
+    public HttpConnectionPool(Dialer dialer, Duration maxIdle, int maxIdlePerKey) {
+        this.dialer = dialer;
         this.maxIdleNanos = maxIdle.toNanos();
         this.maxIdlePerKey = maxIdlePerKey;
     }
 
-    /** An idle connection to reuse if there is a fresh one, else a new one; paused. Call on {@code loop}. */
-    public Future<HttpConnection> acquire(EventExecutor loop, Upstream upstream, HostAndPort target, String session,
+    @Override
+    public Future<HttpConnection> acquire(EventLoop loop, Upstream upstream, HostAndPort target, String session,
                                           boolean sessionIsFresh) {
         if (upstream.isTemplated() && sessionIsFresh) {
             // a one-off exit: nothing to reuse, nothing to keep
-            return fresh(upstream, target, session).map(c -> {
-                c.oneOff = true;
-                return c;
-            });
+            return fresh(upstream, target, session).map(HttpConnection::asOneOff);
         }
-        Key key = key(upstream, target, session);
-        ArrayDeque<HttpConnection> idle = idleByLoop.computeIfAbsent(loop, l -> new HashMap<>()).get(key);
+        ArrayDeque<Idle> idle = idleByLoop.computeIfAbsent(loop, l -> new HashMap<>()).get(key(upstream, target, session));
         long now = System.nanoTime();
         while (idle != null && !idle.isEmpty()) {
-            HttpConnection c = idle.pollLast(); // most recently used first: least likely to be closed by the peer
-            if (c.socket().isActive() && now - c.idleSinceNanos < maxIdleNanos) {
-                c.socket().closeHandler(null);
-                c.socket().messageHandler(ReferenceCountUtil::release);
-                c.socket().pause(); // like a fresh one: the caller sets its handler, then resumes
-                return Future.succeededFuture(c.reuse());
+            Idle c = idle.pollLast(); // most recently used first: least likely to be closed by the peer
+            MessageSocket s = c.connection.socket();
+            if (s.isActive() && now - c.sinceNanos < maxIdleNanos) {
+                s.pause(c); // what arrives from now on waits for the next owner
+                return Future.succeededFuture(c.connection.reuse());
             }
-            c.socket().close();
+            s.close();
         }
         return fresh(upstream, target, session);
     }
 
-    /** A new connection, never a pooled one: for the retry after a reused connection turned out dead. */
+    @Override
     public Future<HttpConnection> fresh(Upstream upstream, HostAndPort target, String session) {
         Key key = key(upstream, target, session);
         Future<MessageSocket> socket = key.target() == null
-                ? connector.connectToProxy(upstream, target)
-                : connector.connect(upstream, target, session);
+                ? dialer.connectToProxy(upstream, target)
+                : dialer.connect(upstream, target, session);
         return socket.map(s -> {
-            s.addCodec(CODEC, new HttpClientCodec(8192, 64 * 1024, 64 * 1024, true));
-            return new HttpConnection(s, upstream, key.target(), key.session(), false);
+            s.addCodec(CODEC, new UpstreamHttpCodec());
+            return new HttpConnection(s, upstream, key.target(), key.session(), false, false);
         });
     }
 
-    /** Hands a connection back after a complete exchange; it is kept only while the peer keeps it open. */
+    @Override
     public void release(HttpConnection c) {
         MessageSocket s = c.socket();
-        if (!s.isActive() || c.oneOff) {
+        if (!s.isActive() || c.oneOff()) {
             s.close();
             return;
         }
-        Key key = new Key(c.upstream(), c.tunnelTarget(), c.session());
-        ArrayDeque<HttpConnection> idle = idleByLoop.computeIfAbsent(s.eventLoop(), l -> new HashMap<>())
-                .computeIfAbsent(key, k -> new ArrayDeque<>());
+        ArrayDeque<Idle> idle = idleByLoop.computeIfAbsent(s.eventLoop(), l -> new HashMap<>())
+                .computeIfAbsent(new Key(c.upstream(), c.tunnelTarget(), c.session()), k -> new ArrayDeque<>());
         if (idle.size() >= maxIdlePerKey) {
             s.close();
             return;
         }
-        c.idleSinceNanos = System.nanoTime();
-        // an idle connection must stay silent: anything it sends, or its close, retires it
-        s.messageHandler(msg -> {
-            ReferenceCountUtil.release(msg);
-            idle.remove(c);
-            s.close();
-        });
-        s.closeHandler(v -> idle.remove(c));
-        s.drainHandler(null);
-        s.resume();
-        idle.addLast(c);
+        Idle entry = new Idle(c, idle, System.nanoTime());
+        s.listen(entry);
+        s.resume(entry);
+        if (s.isActive()) { // what waited may have retired it already
+            idle.addLast(entry);
+        }
+    }
+
+    /** The pool as the owner of one idle connection: an idle connection must stay silent. */
+    private static final class Idle implements MessageSocket.Listener {
+        final HttpConnection connection;
+        final ArrayDeque<Idle> list;
+        final long sinceNanos;
+
+        Idle(HttpConnection connection, ArrayDeque<Idle> list, long sinceNanos) {
+            this.connection = connection;
+            this.list = list;
+            this.sinceNanos = sinceNanos;
+        }
+
+        @Override
+        public void onMessage(Object message) {
+            ReferenceCountUtil.release(message);
+            retire();
+        }
+
+        @Override
+        public void onInputShutdown() {
+            retire();
+        }
+
+        @Override
+        public void onClose() {
+            list.remove(this);
+        }
+
+        private void retire() {
+            list.remove(this);
+            connection.socket().close();
+        }
     }
 
     private static Key key(Upstream upstream, HostAndPort target, String session) {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@link ProxyOptions}: Netty's proxy handlers do the HTTP CONNECT, SOCKS4 and SOCKS5 handshakes.
  * Two timeouts apply one after the other: TCP connect to the upstream, then its handshake answer.
  */
-public final class UpstreamConnector {
+public final class UpstreamConnector implements Dialer {
 
     // kept in a field: an unreferenced client is shut down by its cleaner, even mid-connect
     private final NetClient client;
@@ -35,16 +35,12 @@ public final class UpstreamConnector {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     }
 
-    /** New connect and handshake timeouts (a reload); they apply to the next connects. */
+    @Override
     public void timeouts(TimeoutsConfig timeouts) {
         this.timeouts = timeouts;
     }
 
-    /**
-     * A byte stream to {@code target} through {@code via}, in message mode and paused (see {@link #paused}).
-     *
-     * @param session fills a {@code {session}} template in the upstream's username
-     */
+    @Override
     public Future<MessageSocket> connect(Upstream via, HostAndPort target, String session) {
         UpstreamUrl url = via.url();
         ConnectOptions options = new ConnectOptions().setTimeout((int) timeouts.connect().toMillis());
@@ -56,7 +52,7 @@ public final class UpstreamConnector {
         return open(options, via, target);
     }
 
-    /** A plain TCP connection to the upstream proxy itself, for absolute-form HTTP requests. */
+    @Override
     public Future<MessageSocket> connectToProxy(Upstream via, HostAndPort targetForErrors) {
         UpstreamUrl url = via.url();
         if (url.scheme() != UpstreamScheme.HTTP) {
@@ -72,20 +68,9 @@ public final class UpstreamConnector {
         return client.connect(options)
                 .map(socket -> {
                     via.recordLatency(System.nanoTime() - start); // connect + handshake: what least-latency ranks by
-                    return paused(socket);
+                    return MessageSocket.of(socket); // paused: a server's banner waits for the owner
                 })
                 .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
-    }
-
-    /**
-     * Message mode and paused at once: what the upstream sends before the caller is ready (a server's banner)
-     * waits in Vert.x's queue instead of being dropped. The caller sets its handler, then resumes.
-     */
-    private static MessageSocket paused(io.vertx.core.net.NetSocket socket) {
-        MessageSocket s = MessageSocket.of(socket);
-        s.messageHandler(io.netty.util.ReferenceCountUtil::release);
-        s.pause();
-        return s;
     }
 
     private ProxyOptions proxyOptions(Upstream via, String session) {
@@ -105,6 +90,7 @@ public final class UpstreamConnector {
         return options;
     }
 
+    @Override
     public Future<Void> close() {
         return client.close();
     }

@@ -45,7 +45,9 @@ public final class FakeUpstream implements AutoCloseable {
         /** Answers the first request of a connection with keep-alive framing, then closes when a second comes (tinyproxy). */
         CLOSE_ON_SECOND_REQUEST,
         /** Answers one byte every 200 ms, forever: a head that never completes. */
-        TRICKLE
+        TRICKLE,
+        /** Reads a request head, then closes without an answer (a proxy that crashed on it). */
+        CLOSE_AFTER_HEAD
     }
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
@@ -236,6 +238,7 @@ public final class FakeUpstream implements AutoCloseable {
                     socket.write(Buffer.buffer(new byte[] {head[next[0]++]})).onFailure(e -> vertx.cancelTimer(id));
                 });
             }
+            case CLOSE_AFTER_HEAD -> socket.close();
             case CLOSE_ON_SECOND_REQUEST -> {
                 if (nth == 1) {
                     socket.write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nVia: 1.1 " + name + "\r\n\r\nfirst\n");

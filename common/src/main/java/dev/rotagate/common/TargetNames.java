@@ -1,0 +1,108 @@
+package dev.rotagate.common;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * What a client may name as a target, checked before anything is dialled: an IPv4 literal in dotted-decimal form, an
+ * IPv6 literal, or a host name of at most 253 characters in labels of letters, digits, {@code -} and {@code _}
+ * (1–63 each, none empty). Anything else — spaces, CR/LF, NUL, {@code @}, {@code %}, empty labels, a trailing dot —
+ * would be read differently by the next hop or by a resolver, so it is refused.
+ */
+public final class TargetNames {
+
+    private static final int MAX_NAME = 253;
+    private static final int MAX_LABEL = 63;
+
+    private TargetNames() {
+    }
+
+    /** {@code host} itself when it is a valid target host; otherwise an {@link IllegalArgumentException} saying why. */
+    public static String check(String host) {
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("target host: empty (expected: a host name or an IP address)");
+        }
+        if (host.indexOf(':') >= 0) {
+            return checkIpv6(host);
+        }
+        if (looksNumeric(host)) {
+            return checkIpv4(host);
+        }
+        if (host.length() > MAX_NAME) {
+            throw new IllegalArgumentException("target host: " + host.length() + " characters (expected: at most " + MAX_NAME + ")");
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                int label = i - labelStart;
+                if (label == 0 || label > MAX_LABEL) {
+                    throw refused(host, label == 0 ? "an empty label" : "a label over " + MAX_LABEL + " characters");
+                }
+                labelStart = i + 1;
+            } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                throw refused(host, "character 0x" + Integer.toHexString(c));
+            }
+        }
+        return host;
+    }
+
+    /** A target with a usable port (1-65535) and a {@linkplain #check checked} host. */
+    public static HostAndPort target(String host, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("target port: " + port + " (expected: 1-65535)");
+        }
+        return HostAndPort.of(check(host), port);
+    }
+
+    /** Digits and dots only: either a dotted-decimal IPv4 literal or something resolvers read as a number. */
+    private static boolean looksNumeric(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String checkIpv4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            throw refused(host, "a number that is not a dotted-decimal IPv4 address");
+        }
+        for (String p : parts) {
+            // no leading zeros: inet_aton reads 010 as octal
+            if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0' || Integer.parseInt(p) > 255) {
+                throw refused(host, "a number that is not a dotted-decimal IPv4 address");
+            }
+        }
+        return host;
+    }
+
+    private static String checkIpv6(String host) {
+        if (Character.digit(host.charAt(0), 16) < 0 && host.charAt(0) != ':') {
+            throw refused(host, "not an IPv6 address"); // InetAddress would look such a string up in the DNS
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                throw refused(host, "character 0x" + Integer.toHexString(c) + " in an IPv6 literal");
+            }
+        }
+        try {
+            InetAddress.getByName(host); // a literal: parsed, never looked up
+            return host;
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            throw refused(host, "not an IPv6 address");
+        }
+    }
+
+    private static IllegalArgumentException refused(String host, String why) {
+        StringBuilder shown = new StringBuilder();
+        host.chars().limit(80).forEach(c -> shown.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c)
+                : String.format("\\x%02x", c)));
+        return new IllegalArgumentException("target host: " + shown + (host.length() > 80 ? "…" : "") + ": " + why
+                + " (expected: a name of letters, digits, '-', '_' in dot-separated labels, or an IP address)");
+    }
+}
