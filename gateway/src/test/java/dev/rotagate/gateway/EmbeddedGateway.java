@@ -69,7 +69,16 @@ final class EmbeddedGateway implements AutoCloseable {
     }
 
     static EmbeddedGateway start(String yaml) throws Exception {
-        return new EmbeddedGateway(new ConfigLoader(System::getenv).parse(yaml, Path.of("embedded.yaml")));
+        return start(config(yaml));
+    }
+
+    /** A gateway of its own (pools, breakers, bans, connection pool) for a config parsed once. */
+    static EmbeddedGateway start(GatewayConfig config) {
+        return new EmbeddedGateway(config);
+    }
+
+    static GatewayConfig config(String yaml) throws Exception {
+        return new ConfigLoader(System::getenv).parse(yaml, Path.of("embedded.yaml"));
     }
 
     /** Exceptions that escaped a handler anywhere so far (and forgets them). */
@@ -81,9 +90,15 @@ final class EmbeddedGateway implements AutoCloseable {
 
     /** A new client connection to the gateway. */
     EmbeddedChannel connect() {
+        return accept().socket().channel() instanceof EmbeddedChannel ch ? ch : null;
+    }
+
+    /** A new client connection to the gateway, as the gateway sees it. */
+    ClientConnection accept() {
         EmbeddedChannel ch = channel();
-        sockets.add(ClientConnection.accept(socket(ch), () -> context, maxRequestHead).socket());
-        return ch;
+        ClientConnection connection = ClientConnection.accept(socket(ch), () -> context, maxRequestHead);
+        sockets.add(connection.socket());
+        return connection;
     }
 
     /** Upstream connections the gateway opened, in order. */
@@ -120,6 +135,24 @@ final class EmbeddedGateway implements AutoCloseable {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Plays a simple upstream on every upstream connection: each request line it was sent (a line ending in
+     * {@code HTTP/1.x}) gets {@code response}; everything else it was sent is read and dropped.
+     */
+    void answerEveryRequest(String response) {
+        for (int i = 0; i < upstreams.size(); i++) { // answers may open new upstream connections (the next request)
+            EmbeddedChannel up = upstreams.get(i);
+            String sent = written(up);
+            int requests = 0;
+            for (int at = sent.indexOf(" HTTP/1."); at >= 0; at = sent.indexOf(" HTTP/1.", at + 1)) {
+                requests++;
+            }
+            for (int r = 0; r < requests && up.isOpen(); r++) {
+                send(up, response.getBytes(StandardCharsets.ISO_8859_1));
+            }
+        }
     }
 
     /** Moves every channel's clock on and runs what is due. */
