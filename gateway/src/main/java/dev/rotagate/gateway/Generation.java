@@ -53,7 +53,7 @@ record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext
         shared.bans().configure(config.bans());
         shared.connector().timeouts(config.timeouts());
         Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), shared.connector(),
-                shared.budget(), config.retry().attempts());
+                shared.httpConnections(), shared.budget(), config.retry().attempts());
         GatewayContext context = new GatewayContext(shared.vertx(), dispatcher, shared.httpConnections(),
                 new ClientAuthenticator(config.auth()), config.timeouts(), shared.server(), config.bans(), shared.bans(),
                 shared.accessLog());

@@ -4,8 +4,11 @@ import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.Dialer;
+import dev.rotagate.pool.connect.HttpConnection;
+import dev.rotagate.pool.connect.HttpConnections;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import dev.rotagate.pool.resilience.Attempt;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Route → select → connect, with retries: a tunnel whose upstream fails before the client got its answer is tried
- * again on a different upstream (a session walks its rendezvous order), up to {@code retry.attempts} tries and
- * within the retry budget.
+ * Route → select → connect, with retries: a tunnel whose upstream fails before the client got its answer, or a plain
+ * HTTP request whose connection could not be opened, is tried again on a different upstream (a session walks its
+ * rendezvous order), up to {@code retry.attempts} tries and within the retry budget.
  */
 public final class Dispatcher {
 
@@ -31,12 +34,14 @@ public final class Dispatcher {
 
     private final Router router;
     private final Dialer connector;
+    private final HttpConnections httpConnections;
     private final RetryBudget budget;
     private final int maxAttempts;
 
-    public Dispatcher(Router router, Dialer connector, RetryBudget budget, int maxAttempts) {
+    public Dispatcher(Router router, Dialer connector, HttpConnections httpConnections, RetryBudget budget, int maxAttempts) {
         this.router = router;
         this.connector = connector;
+        this.httpConnections = httpConnections;
         this.budget = budget;
         this.maxAttempts = maxAttempts;
     }
@@ -97,6 +102,37 @@ public final class Dispatcher {
                         return tryTunnel(request, tried, failure).onComplete(ar -> budget.retryEnded());
                     });
         });
+    }
+
+    /** A chosen upstream and a connection through it for a plain HTTP request. */
+    record Connected(Selection selection, HttpConnection connection) {
+    }
+
+    /**
+     * A keep-alive connection for a plain HTTP request: select → connect, a connect failure (nothing was sent) tried
+     * again on another upstream as {@code retries} allows. A failed attempt is finished here; a connected one is the
+     * caller's to finish.
+     *
+     * @param previous the failure that made this a retry, reported when nothing is left to try
+     */
+    Future<Connected> connectHttp(ProxyRequest request, EventLoop loop, RetryPolicy retries, RequestReplay replay,
+                                  Throwable previous) {
+        return select(request, retries.tried()).recover(e -> Future.failedFuture(previous != null ? previous : e))
+                .compose(selection -> {
+                    Upstream upstream = selection.upstream();
+                    return httpConnections.acquire(loop, upstream, request.target(), selection.session(), selection.sessionIsFresh())
+                            .map(c -> new Connected(selection, c))
+                            .recover(e -> {
+                                UpstreamFailure failure = FailureClassifier.classify(e, upstream, request.target());
+                                selection.attempt().failed(failure.kind(), failure);
+                                selection.attempt().finish(0, 0);
+                                if (!retries.mayRetryElsewhere(failure.kind(), false, replay)) {
+                                    return Future.failedFuture(failure);
+                                }
+                                retries.movedOn(upstream);
+                                return connectHttp(request, loop, retries, replay, failure);
+                            });
+                });
     }
 
     /** Ends a tunnel: the upstream's slot and the request's place in the retry budget. */

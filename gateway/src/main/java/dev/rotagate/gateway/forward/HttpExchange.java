@@ -9,29 +9,26 @@ import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import dev.rotagate.pool.resilience.Attempt;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.Future;
-import java.util.concurrent.TimeUnit;
+import io.vertx.core.AsyncResult;
 
 /**
  * The EXCHANGE phase: one plain HTTP request and its response, relayed as Netty objects between the client and a
  * connection through the chosen upstream, with backpressure both ways.
  *
- * <p>Who owns what: the exchange owns the client socket (as {@link #clientSide}) from its start until it hands the
- * client back — for the next request, to close, or to a {@link Relay} after a 101 — and owns one upstream connection
- * per attempt (an {@link UpstreamSide}; a callback of an earlier attempt finds itself stale and does nothing). The
- * client is read only while the request body can go somewhere ({@code SENDING}, upstream not full), so a request
- * pipelined behind this one waits in the client's socket, and a replay is never interleaved with new body parts.
- * An upstream connection goes back to its pool only after a clean end: response read to its end, request sent whole,
- * keep-alive on both sides.
+ * <p>Who owns what: the exchange owns the client socket (as its client side) from its start until it hands the client
+ * back — for the next request, to close, or to a {@link ProtocolSwitch} after a 101 — and each attempt owns one
+ * upstream connection ({@link UpstreamLeg}). The client is read only while the body can go somewhere ({@code SENDING},
+ * the upstream not full): a request pipelined behind this one waits in the client's socket, and a replay to another
+ * upstream ({@link RequestReplay}, {@link RetryPolicy}) is never interleaved with new body parts. The answer goes to
+ * the client through a {@link ResponseRelay}. An upstream connection goes back to its pool only after a clean end:
+ * answer read to its end, request sent whole, keep-alive on both sides.
  */
-public final class HttpExchange {
+public final class HttpExchange implements UpstreamLeg.Exchange {
 
     private enum State { SELECTING, CONNECTING, SENDING, AWAITING_RESPONSE, RESPONDING, DONE }
 
@@ -44,101 +41,98 @@ public final class HttpExchange {
     private final RequestReplay replay = new RequestReplay();
     private final RetryPolicy retries;
     private final ResponseRelay response;
+    private final LoopTimer responseTimer;
     private final MessageSocket.Listener clientSide = new ClientSide();
     private State state = State.SELECTING;
     private Dispatcher.Selection selection;
     private Attempt attempt;
     private Upstream upstream;
-    private UpstreamSide current;
+    private UpstreamLeg current;
     private long bytesUp;
-    private ScheduledFuture<?> responseTimer;
 
-    public HttpExchange(GatewayContext ctx, ClientLink client, HttpRequest request, HttpMessages.AbsoluteUri uri,
-                        ProxyRequest proxyRequest) {
+    private HttpExchange(GatewayContext ctx, ClientLink client, HttpRequest request, HttpMessages.AbsoluteUri uri,
+                         ProxyRequest proxyRequest) {
         this.ctx = ctx;
         this.client = client;
         this.request = request;
         this.uri = uri;
         this.proxyRequest = proxyRequest;
         this.retries = new RetryPolicy(ctx.dispatcher(), request.method());
+        this.responseTimer = new LoopTimer(client.socket().eventLoop());
         this.response = new ResponseRelay(client.socket(), request, ctx.bansConfig().bodyPatterns(), this::blockPage);
     }
 
-    public void start() {
-        client.enterExchange(clientSide);
+    /** Takes the client over for one request, whose head has just been read. */
+    public static void start(GatewayContext ctx, ClientLink client, HttpRequest request, HttpMessages.AbsoluteUri uri,
+                             ProxyRequest proxyRequest) {
+        HttpExchange exchange = new HttpExchange(ctx, client, request, uri, proxyRequest);
+        client.enterExchange(exchange.clientSide);
         ctx.dispatcher().budget().requestStarted();
-        select(null);
+        exchange.select(null);
     }
 
-    /** Picks an upstream not tried yet; {@code previous} is the failure that made this a retry. */
+    /** An upstream not tried yet and a connection through it; {@code previous} is the failure that made this a retry. */
     private void select(Throwable previous) {
         state = State.SELECTING;
         updateClientReading();
-        ctx.dispatcher().select(proxyRequest, retries.tried()).onComplete(ar -> {
-            if (state == State.DONE) {
-                if (ar.succeeded()) {
-                    ar.result().attempt().finish(0, 0);
-                }
-            } else if (ar.failed()) {
-                fail(previous != null ? previous : ar.cause());
-            } else {
-                selection = ar.result();
+        ctx.dispatcher().connectHttp(proxyRequest, client.socket().eventLoop(), retries, replay, previous).onComplete(ar -> {
+            if (ar.succeeded() && state == State.DONE) {
+                ar.result().selection().attempt().finish(0, 0);
+            } else if (ar.succeeded()) {
+                selection = ar.result().selection();
                 attempt = selection.attempt();
                 upstream = attempt.upstream();
-                connect(false);
             }
+            connected(ar.map(Dispatcher.Connected::connection), false);
         });
     }
 
-    private void connect(boolean fresh) {
+    /** One more connection to the same upstream, after the pooled one turned out dead. */
+    private void reconnect() {
         state = State.CONNECTING;
-        var pool = ctx.httpConnections();
-        (fresh ? pool.fresh(upstream, uri.target(), selection.session())
-                : pool.acquire(client.socket().eventLoop(), upstream, uri.target(), selection.session(), selection.sessionIsFresh()))
-                .onComplete(ar -> {
-                    if (state == State.DONE) {
-                        if (ar.succeeded()) {
-                            ar.result().socket().close();
-                        }
-                    } else if (ar.failed()) {
-                        upstreamFailed(FailureClassifier.classify(ar.cause(), upstream, uri.target()), false);
-                    } else {
-                        send(new UpstreamSide(ar.result()));
-                    }
-                });
+        ctx.httpConnections().fresh(upstream, uri.target(), selection.session()).onComplete(ar -> connected(ar, true));
+    }
+
+    private void connected(AsyncResult<HttpConnection> ar, boolean reconnected) {
+        if (state == State.DONE) {
+            if (ar.succeeded()) {
+                ar.result().socket().close();
+            }
+        } else if (ar.failed() && reconnected) {
+            upstreamFailed(FailureClassifier.classify(ar.cause(), upstream, uri.target()), false);
+        } else if (ar.failed()) {
+            fail(ar.cause());
+        } else {
+            send(ar.result());
+        }
     }
 
     /** The head and every body part kept so far go to the new connection; then the client may send the rest. */
-    private void send(UpstreamSide side) {
-        current = side;
-        MessageSocket s = side.connection.socket();
-        s.listen(side);
-        side.headWrite = s.write(HttpMessages.forUpstream(request, uri, side.connection.absoluteForm(),
-                upstream.proxyAuthorization(selection.session())));
-        replay.writeTo(s);
+    private void send(HttpConnection connection) {
+        current = new UpstreamLeg(connection, this);
+        current.start(HttpMessages.forUpstream(request, uri, connection.absoluteForm(), upstream.proxyAuthorization(selection.session())));
+        replay.writeTo(current.socket());
         state = replay.complete() ? State.AWAITING_RESPONSE : State.SENDING;
         if (state == State.AWAITING_RESPONSE) {
             startResponseTimer();
         }
-        s.resume(side);
+        current.socket().resume(current);
         updateClientReading();
     }
 
     /** The client is read while the body can go on to a connection that has room. */
     private void updateClientReading() {
-        MessageSocket c = client.socket();
-        if (state == State.SENDING && !current.connection.socket().writeQueueFull()) {
-            c.resume(clientSide);
+        if (state == State.SENDING && !current.socket().writeQueueFull()) {
+            client.socket().resume(clientSide);
         } else {
-            c.pause(clientSide);
+            client.socket().pause(clientSide);
         }
     }
 
     private void onClientContent(HttpContent part) {
-        int size = part.content().readableBytes();
-        bytesUp += size;
+        bytesUp += part.content().readableBytes();
         replay.add(part);
-        current.connection.socket().write(part);
+        current.socket().write(part);
         if (replay.complete() && state == State.SENDING) {
             state = State.AWAITING_RESPONSE;
             startResponseTimer();
@@ -146,90 +140,69 @@ public final class HttpExchange {
         updateClientReading();
     }
 
-    private void onResponseHead(UpstreamSide side, HttpResponse head) {
-        cancelResponseTimer();
-        if (head.decoderResult().isFailure()) {
-            upstreamFailed(failure(FailureKind.UPSTREAM_ERROR, "malformed response: " + head.decoderResult().cause().getMessage()), true);
-            return;
-        }
+    @Override
+    public void onResponseHead(UpstreamLeg leg, HttpResponse head) {
+        responseTimer.cancel();
+        UpstreamFailure proxyMade = head.decoderResult().isFailure()
+                ? failure(FailureKind.UPSTREAM_ERROR, "malformed response: " + head.decoderResult().cause().getMessage())
+                : leg.connection.absoluteForm() ? FailureClassifier.proxyAnswer(head, upstream, uri.target()) : null;
         int code = head.status().code();
-        if (side.connection.absoluteForm() && state != State.RESPONDING) {
-            if (FailureClassifier.isUpstreamAuthRefusal(code, head.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))) {
-                upstreamFailed(failure(FailureKind.UPSTREAM_AUTH, "upstream refused the credentials (" + head.status() + ")"), true);
-                return;
-            }
-            FailureKind proxyMade = code >= 400 ? FailureClassifier.proxyMadeAnswer(code, head.headers()) : null;
-            if (proxyMade != null) {
-                upstreamFailed(failure(proxyMade, "upstream answered " + head.status() + proxyErrorOf(head)), true);
-                return;
-            }
-        }
-        if (code == 101) {
-            if (HttpMessages.asksToUpgrade(request)) {
-                new ProtocolSwitch(ctx, client, proxyRequest, request.method().name(), attempt, startNanos).start(head, side.connection, upstream);
-                state = State.DONE; // the switch owns both sockets and the accounting now
-                ctx.dispatcher().budget().requestEnded();
-                retries.end();
-                replay.release();
-            } else {
-                upstreamFailed(failure(FailureKind.UPSTREAM_ERROR, "101 Switching Protocols to a request that asked for none"), true);
-            }
-            return;
-        }
-        if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        if (proxyMade != null || code == 101 && !HttpMessages.asksToUpgrade(request)) {
+            upstreamFailed(proxyMade != null ? proxyMade : failure(FailureKind.UPSTREAM_ERROR,
+                    "101 Switching Protocols to a request that asked for none"), true);
+        } else if (code == 101) {
+            attempt.succeeded();
+            Attempt switched = attempt;
+            attempt = null; // the switch owns both sockets, and the attempt's accounting, from here on
+            over();
+            new ProtocolSwitch(ctx, client, proxyRequest, request.method().name(), switched, startNanos).start(head, leg.connection);
+        } else if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             response.interim(head);
             startResponseTimer(); // the final answer is still due
+        } else {
+            attempt.succeeded();
+            if (ctx.bansConfig().statuses().contains(code)) {
+                banTarget(code);
+                if (retries.mayRetryAfterBan(ctx.bansConfig().retry(), replay)) {
+                    retryElsewhere(null);
+                    return;
+                }
+            }
+            state = State.RESPONDING;
+            response.head(head, HttpUtil.isKeepAlive(request) && replay.complete(), upstream.name());
+            updateClientReading();
+        }
+    }
+
+    @Override
+    public void onResponseContent(UpstreamLeg leg, HttpContent part) {
+        if (!response.content(part)) {
+            if (client.socket().writeQueueFull()) {
+                leg.socket().pause(leg);
+            }
             return;
         }
-        attempt.succeeded();
-        if (ctx.bansConfig().statuses().contains(code)) {
-            banTarget(code);
-            if (retries.mayRetryAfterBan(ctx.bansConfig().retry(), replay)) {
-                retryElsewhere(null);
-                return;
-            }
-        }
-        state = State.RESPONDING;
-        response.head(head, HttpUtil.isKeepAlive(request) && replay.complete(), upstream.name());
-        updateClientReading();
-    }
-
-    private void onResponseContent(UpstreamSide side, HttpContent part) {
-        boolean last = response.content(part);
-        if (last) {
-            complete(side);
-        } else if (client.socket().writeQueueFull()) {
-            side.connection.socket().pause(side);
-        }
-    }
-
-    private void complete(UpstreamSide side) {
-        state = State.DONE;
-        cancelResponseTimer();
+        over();
         if (response.upstreamKeepAlive() && replay.complete()) {
-            ctx.httpConnections().release(side.connection);
+            ctx.httpConnections().release(leg.connection);
         } else {
-            side.connection.socket().close();
+            leg.socket().close();
         }
-        end();
-        ctx.accessLog().log(proxyRequest, request.method().name(), upstream.name(), response.status(), bytesUp,
-                response.bytes(), startNanos, null);
+        log(response.status(), response.bytes(), null);
         client.exchangeDone(response.keepAlive() && replay.complete(), response.lastWrite());
     }
 
-    /** The upstream closed before the end of the answer. */
-    private void onUpstreamClosed(UpstreamSide side) {
+    @Override
+    public void onUpstreamClosed(UpstreamLeg leg) {
         if (state == State.RESPONDING) {
             abort("upstream-closed-mid-response"); // the client has part of an answer: closing is the only honest signal
-            return;
-        }
-        boolean nothingWritten = side.headWrite != null && side.headWrite.failed();
-        if (retries.mayRetryStale(side.connection.reused(), nothingWritten, replay)) {
+        } else if (retries.mayRetryStale(leg.connection.reused(), leg.nothingWritten(), replay)) {
             current = null;
-            connect(true); // the pooled connection was dead before we used it: one fresh try, same upstream
-            return;
+            reconnect(); // the pooled connection was dead before we used it: one fresh try, same upstream
+        } else {
+            upstreamFailed(failure(FailureKind.UPSTREAM_ERROR, "upstream closed the connection before answering"),
+                    !leg.nothingWritten());
         }
-        upstreamFailed(failure(FailureKind.UPSTREAM_ERROR, "upstream closed the connection before answering"), !nothingWritten);
     }
 
     /** A failure before any answer byte: counted against the upstream, then retried elsewhere if the policy allows. */
@@ -243,11 +216,8 @@ public final class HttpExchange {
     }
 
     private void retryElsewhere(Throwable cause) {
-        cancelResponseTimer();
-        if (current != null) {
-            current.connection.socket().close();
-            current = null;
-        }
+        responseTimer.cancel();
+        closeCurrent();
         retries.movedOn(upstream);
         attempt.finish(0, 0);
         attempt = null;
@@ -256,49 +226,55 @@ public final class HttpExchange {
 
     /** Nothing of an answer has reached the client yet: the gateway answers instead. */
     private void fail(Throwable error) {
-        if (state == State.DONE) {
-            return;
-        }
-        state = State.DONE;
-        cancelResponseTimer();
-        if (current != null) {
-            current.connection.socket().close();
-        }
         FailureKind kind = ErrorReplies.kindOf(error);
         if (attempt != null) {
             attempt.failed(kind, error);
         }
-        end();
+        if (!over()) {
+            return;
+        }
+        closeCurrent();
         // the client connection goes on only if nothing of this request is still to be read
         boolean keepAlive = HttpUtil.isKeepAlive(request) && (replay.complete() || !expectsBody());
-        ctx.accessLog().log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(),
-                ErrorReplies.httpStatus(kind).code(), bytesUp, 0, startNanos, kind.code());
+        log(ErrorReplies.httpStatus(kind).code(), 0, kind.code());
         client.exchangeDone(keepAlive, client.socket().write(ErrorReplies.http(error, keepAlive)));
     }
 
+    /** Part of an answer is out, or the client is gone: the client connection closes. */
     private void abort(String reason) {
-        if (state == State.DONE) {
-            return;
+        if (over()) {
+            closeCurrent();
+            log(response.status(), response.bytes(), reason);
+            client.closeWith(null);
         }
-        state = State.DONE;
-        cancelResponseTimer();
-        if (current != null) {
-            current.connection.socket().close();
-        }
-        end();
-        ctx.accessLog().log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(),
-                response.status(), bytesUp, response.bytes(), startNanos, reason);
-        client.closeWith(null);
     }
 
-    /** Gives back the kept body, the upstream's slot and the request's places in the retry budget. */
-    private void end() {
+    /** The end, once: the kept body, the upstream's slot and the request's places in the retry budget go back. */
+    private boolean over() {
+        if (state == State.DONE) {
+            return false;
+        }
+        state = State.DONE;
+        responseTimer.cancel();
         replay.release();
         if (attempt != null) {
             attempt.finish(response.bytes(), bytesUp);
         }
         retries.end();
         ctx.dispatcher().budget().requestEnded();
+        return true;
+    }
+
+    private void closeCurrent() {
+        if (current != null) {
+            current.socket().close();
+            current = null;
+        }
+    }
+
+    private void log(int status, long bytesDown, String error) {
+        ctx.accessLog().log(proxyRequest, request.method().name(), upstream == null ? null : upstream.name(), status,
+                bytesUp, bytesDown, startNanos, error);
     }
 
     private boolean expectsBody() {
@@ -320,29 +296,33 @@ public final class HttpExchange {
         return new UpstreamFailure(kind, upstream, uri.target(), reason, null);
     }
 
-    private static String proxyErrorOf(HttpResponse head) {
-        String squid = head.headers().get("X-Squid-Error");
-        String status = head.headers().get("Proxy-Status");
-        return squid != null ? " (" + squid + ")" : status != null ? " (" + status + ")" : "";
-    }
-
     private void startResponseTimer() {
-        cancelResponseTimer();
-        long millis = ctx.timeouts().response().toMillis();
-        responseTimer = client.socket().eventLoop().schedule(() -> {
-            responseTimer = null;
+        responseTimer.arm(ctx.timeouts().response().toMillis(), () -> {
             if (state == State.AWAITING_RESPONSE || state == State.SENDING) {
                 upstreamFailed(failure(FailureKind.RESPONSE_TIMEOUT, "no response within "
                         + Durations.format(ctx.timeouts().response())), true);
             }
-        }, millis, TimeUnit.MILLISECONDS);
+        });
     }
 
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+    @Override
+    public UpstreamLeg current() {
+        return state == State.DONE ? null : current;
+    }
+
+    @Override
+    public boolean responding() {
+        return state == State.RESPONDING;
+    }
+
+    @Override
+    public void onUpstreamDrain() {
+        updateClientReading();
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        response.flushHead();
     }
 
     /** The exchange as the client socket's owner: the request body, the client's drain, FIN and close. */
@@ -361,74 +341,20 @@ public final class HttpExchange {
         @Override
         public void onDrain() {
             if (state == State.RESPONDING && current != null) {
-                current.connection.socket().resume(current);
+                current.socket().resume(current);
             }
         }
 
         @Override
         public void onInputShutdown() {
-            // the client sends no more requests; this one is answered, then the connection closes
             if (!replay.complete()) {
-                abort("client-closed");
+                abort("client-closed"); // the rest of the body will never come
             }
         }
 
         @Override
         public void onClose() {
             abort("client-closed");
-        }
-    }
-
-    /** The exchange as the owner of one attempt's upstream connection. */
-    private final class UpstreamSide implements MessageSocket.Listener {
-        final HttpConnection connection;
-        Future<Void> headWrite;
-
-        UpstreamSide(HttpConnection connection) {
-            this.connection = connection;
-        }
-
-        private boolean stale() {
-            return this != current || state == State.DONE;
-        }
-
-        @Override
-        public void onMessage(Object message) {
-            if (stale()) {
-                ReferenceCountUtil.release(message);
-            } else if (message instanceof HttpResponse head) {
-                onResponseHead(this, head);
-                if (message instanceof HttpContent part && state == State.RESPONDING) {
-                    onResponseContent(this, part);
-                } else {
-                    ReferenceCountUtil.release(message);
-                }
-            } else if (message instanceof HttpContent part && state == State.RESPONDING) {
-                onResponseContent(this, part);
-            } else {
-                ReferenceCountUtil.release(message); // the rest of an answer that was not passed on
-            }
-        }
-
-        @Override
-        public void onDrain() {
-            if (!stale()) {
-                updateClientReading();
-            }
-        }
-
-        @Override
-        public void onReadComplete() {
-            if (!stale()) {
-                response.flushHead();
-            }
-        }
-
-        @Override
-        public void onClose() {
-            if (!stale()) {
-                onUpstreamClosed(this);
-            }
         }
     }
 }

@@ -37,13 +37,13 @@ final class ProtocolSwitch implements MessageSocket.Listener {
         this.startNanos = startNanos;
     }
 
-    void start(HttpResponse head, HttpConnection connection, Upstream upstream) {
+    void start(HttpResponse head, HttpConnection connection) {
+        Upstream upstream = connection.upstream();
         MessageSocket up = connection.socket();
         up.listen(this);
         up.pause(this);
         up.removeCodec(HttpConnectionPool.CODEC); // its decoder passes what follows the 101 on raw, to the relay
         client.enterTunnel(this); // the client's decoder goes too: what it sends now is the new protocol's
-        attempt.succeeded();
         HttpMessages.prepareSwitch(head, upstream.name());
         client.socket().write(new DefaultFullHttpResponse(head.protocolVersion(), head.status(), Unpooled.EMPTY_BUFFER,
                 head.headers(), EmptyHttpHeaders.INSTANCE)).onComplete(written -> {

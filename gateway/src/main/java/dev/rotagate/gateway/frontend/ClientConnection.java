@@ -2,13 +2,12 @@ package dev.rotagate.gateway.frontend;
 
 import dev.rotagate.gateway.forward.ClientLink;
 import dev.rotagate.gateway.forward.GatewayContext;
+import dev.rotagate.gateway.forward.LoopTimer;
 import dev.rotagate.pool.connect.MessageSocket;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +34,7 @@ public final class ClientConnection implements ClientLink {
     private final long requestDeadlineMillis;
     private final Discarding discarding = new Discarding();
     private Phase phase = Phase.DETECTING;
-    private ScheduledFuture<?> timer;
+    private final LoopTimer timer;
     /** The protocol's decoder while it parses; null once removed. */
     private String decoder;
     /** The protocol's codecs, removed when the connection becomes a byte stream. */
@@ -46,6 +45,7 @@ public final class ClientConnection implements ClientLink {
         this.socket = socket;
         this.contexts = contexts;
         this.requestDeadlineMillis = contexts.get().timeouts().request().toMillis();
+        this.timer = new LoopTimer(socket.eventLoop());
     }
 
     /** Takes over a new client connection. */
@@ -125,7 +125,7 @@ public final class ClientConnection implements ClientLink {
         if (requestNowDue) {
             arm(requestDeadlineMillis);
         } else if (!next.awaitsRequest()) {
-            cancelTimer();
+            timer.cancel();
         }
         own(owner);
         if (next == Phase.TUNNEL || next == Phase.CLOSING) {
@@ -233,25 +233,16 @@ public final class ClientConnection implements ClientLink {
     }
 
     private void closed() {
-        cancelTimer();
+        timer.cancel();
         phase = Phase.CLOSED;
     }
 
     private void arm(long millis) {
-        cancelTimer();
-        timer = socket.eventLoop().schedule(() -> {
-            timer = null;
+        timer.arm(millis, () -> {
             if (phase == Phase.CLOSING || phase.awaitsRequest()) {
                 socket.close(); // a request that did not come in time, or a client that does not close
             }
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        });
     }
 
     /** The owner while detecting and while closing: nothing the client sends is read any more. */

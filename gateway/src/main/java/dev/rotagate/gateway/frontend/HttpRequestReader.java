@@ -101,7 +101,7 @@ final class HttpRequestReader implements MessageSocket.Listener {
             return;
         }
         ProxyRequest proxyRequest = new ProxyRequest(ProxyRequest.Protocol.HTTP, connection.remoteAddress(), hints, uri.target());
-        new HttpExchange(ctx, connection, request, uri, proxyRequest).start();
+        HttpExchange.start(ctx, connection, request, uri, proxyRequest);
     }
 
     private void onConnect(GatewayContext ctx, HttpRequest request, RoutingHints hints) {

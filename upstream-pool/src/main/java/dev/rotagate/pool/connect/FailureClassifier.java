@@ -5,7 +5,9 @@ import dev.rotagate.common.HostAndPort;
 import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.pool.Upstream;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.proxy.HttpProxyHandler.HttpProxyConnectException;
 import io.netty.handler.proxy.ProxyConnectException;
 import java.net.ConnectException;
@@ -149,11 +151,25 @@ public final class FailureClassifier {
     }
 
     /**
-     * Whether an HTTP upstream's answer to an absolute-form request is the proxy refusing our credentials rather than
-     * the origin's own answer: 407, or tinyproxy's 401 with its own realm (it answers wrong proxy credentials so).
+     * The failure an HTTP upstream's answer to an absolute-form request stands for when the proxy made it itself
+     * rather than passing on the origin's: a refusal of our credentials (407, or tinyproxy's 401 with its own realm),
+     * or an error page ({@link #proxyMadeAnswer}). Null for the origin's own answer.
      */
-    public static boolean isUpstreamAuthRefusal(int status, String wwwAuthenticate) {
-        return status == 407 || (status == 401 && wwwAuthenticate != null && wwwAuthenticate.contains("realm=\"Tinyproxy\""));
+    public static UpstreamFailure proxyAnswer(HttpResponse answer, Upstream upstream, HostAndPort target) {
+        int status = answer.status().code();
+        HttpHeaders headers = answer.headers();
+        String wwwAuthenticate = headers.get(HttpHeaderNames.WWW_AUTHENTICATE);
+        if (status == 407 || status == 401 && wwwAuthenticate != null && wwwAuthenticate.contains("realm=\"Tinyproxy\"")) {
+            return failure(FailureKind.UPSTREAM_AUTH, upstream, target, "upstream refused the credentials (" + answer.status() + ")", null);
+        }
+        FailureKind kind = status >= 400 ? proxyMadeAnswer(status, headers) : null;
+        if (kind == null) {
+            return null;
+        }
+        String squid = headers.get("X-Squid-Error");
+        String proxyStatus = headers.get("Proxy-Status");
+        return failure(kind, upstream, target, "upstream answered " + answer.status()
+                + (squid != null ? " (" + squid + ")" : proxyStatus != null ? " (" + proxyStatus + ")" : ""), null);
     }
 
     private static Throwable unwrap(Throwable e) {
