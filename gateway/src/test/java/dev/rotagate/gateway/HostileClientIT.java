@@ -7,10 +7,6 @@ import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.TestOrigin;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -59,23 +55,7 @@ class HostileClientIT extends WithOrigin {
 
     @AfterEach
     void everyEventLoopStillAnswers() throws Exception {
-        // Vert.x hands new connections to the event loops in turn: 2 per loop reach each of them
-        List<CompletableFuture<Wire.Reply>> replies = new ArrayList<>();
-        for (int i = 0; i < 2 * EVENT_LOOPS; i++) {
-            replies.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Wire.send(gateway.port(), Wire.bytes("GET " + origin.url("/bytes/10") + " HTTP/1.1\r\nHost: x\r\n"
-                            + AUTH + "Connection: close\r\n\r\n"), 1000);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
-        for (CompletableFuture<Wire.Reply> r : replies) {
-            Wire.Reply reply = r.get(5, TimeUnit.SECONDS);
-            assertThat(reply.status()).as("a fresh request after the hostile one: %s", reply).isEqualTo(200);
-            assertThat(reply.closed()).as("answered and closed within a second: %s", reply).isTrue();
-        }
+        EveryEventLoop.answers(gateway.port(), EVENT_LOOPS, origin.url("/bytes/10"), AUTH);
     }
 
     private static Upstream relayUpstream() {
