@@ -6,7 +6,8 @@ import java.net.UnknownHostException;
 /**
  * What a client may name as a target, checked before anything is dialled: an IPv4 literal in dotted-decimal form, an
  * IPv6 literal, or a host name of at most 253 characters in labels of letters, digits, {@code -} and {@code _}
- * (1–63 each, none empty). Anything else — spaces, CR/LF, NUL, {@code @}, {@code %}, empty labels, a trailing dot —
+ * (1–63 each, none empty), whose last label is not a number. Anything else — spaces, CR/LF, NUL, {@code @}, {@code %},
+ * empty labels, a trailing dot, numeric forms other than dotted decimal ({@code 010.0.0.1}, {@code 0x7f000001}) —
  * would be read differently by the next hop or by a resolver, so it is refused.
  */
 public final class TargetNames {
@@ -25,7 +26,7 @@ public final class TargetNames {
         if (host.indexOf(':') >= 0) {
             return checkIpv6(host);
         }
-        if (looksNumeric(host)) {
+        if (endsInANumber(host)) {
             return checkIpv4(host);
         }
         if (host.length() > MAX_NAME) {
@@ -55,15 +56,23 @@ public final class TargetNames {
         return HostAndPort.of(check(host), port);
     }
 
-    /** Digits and dots only: either a dotted-decimal IPv4 literal or something resolvers read as a number. */
-    private static boolean looksNumeric(String host) {
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.')) {
+    /**
+     * The last label is a number — decimal, or hex with {@code 0x} — as in {@code 2130706433}, {@code 127.1} or
+     * {@code 0x7f.0.0.1}: resolvers ({@code inet_aton}) and browsers (the WHATWG URL parser) read such a host as an
+     * IPv4 address, so it must be one in plain dotted-decimal form. No real name ends in a number: TLDs are letters.
+     */
+    private static boolean endsInANumber(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host; // as the URL parser does
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        int digits = last.length() > 1 && (last.charAt(0) == '0') && (last.charAt(1) == 'x' || last.charAt(1) == 'X') ? 2 : 0;
+        boolean hex = digits == 2;
+        for (int i = digits; i < last.length(); i++) {
+            char c = last.charAt(i);
+            if (!(c >= '0' && c <= '9' || hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'))) {
                 return false;
             }
         }
-        return true;
+        return hex || !last.isEmpty();
     }
 
     private static String checkIpv4(String host) {

@@ -15,6 +15,7 @@ import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.HttpConnectionPool;
 import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.resilience.DomainBans;
+import dev.rotagate.pool.testing.EmbeddedSockets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
@@ -22,12 +23,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketImpl;
-import io.vertx.core.net.impl.VertxHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -188,13 +184,8 @@ final class EmbeddedGateway implements AutoCloseable {
         return ch;
     }
 
-    private NetSocket socket(EmbeddedChannel ch) {
-        ContextInternal ctx = ((VertxInternal) VERTX).contextBuilder().withEventLoop(ch.eventLoop()).build();
-        NetSocketInternal[] socket = new NetSocketInternal[1];
-        VertxHandler<NetSocketImpl> handler = VertxHandler.create(c -> new NetSocketImpl(ctx, c, null, null, null, false));
-        handler.addHandler(s -> socket[0] = s);
-        ch.pipeline().addLast("handler", handler);
-        return socket[0];
+    private static NetSocket socket(EmbeddedChannel ch) {
+        return EmbeddedSockets.attach(VERTX, ch);
     }
 
     /** Hands out upstream connections that are embedded channels; the test plays the upstream's part. */

@@ -50,9 +50,14 @@ public final class HeadGuard {
             while (i < end && isLineBreakOrBlank(in.getByte(i))) { // the decoder skips these before a start line
                 i++;
             }
-        } else if (stoppedAtLineEnd && i < end && isBlank(in.getByte(i))) {
-            fold = true;
-            return;
+        } else if (stoppedAtLineEnd && i < end) {
+            byte first = in.getByte(i);
+            if (isBlank(first)) {
+                fold = true; // the line this read starts with continues the one before
+            }
+            if (isBlank(first) || first == '\r' || first == '\n') {
+                return; // a fold, or the empty line that ends the head: nothing after it is a header
+            }
         }
         for (; i < end - 1; i++) {
             if (in.getByte(i) == '\n') {
