@@ -72,7 +72,7 @@ public record HostAndPort(String host, int port) {
     }
 
     private static int parsePort(String portText, String whole) {
-        if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (portText.isEmpty() || portText.length() > 5 || !digitsOnly(portText)) {
             throw new IllegalArgumentException("port: " + whole + " (expected: host:port with port 0-65535)");
         }
         int port = Integer.parseInt(portText);
@@ -80,6 +80,15 @@ public record HostAndPort(String host, int port) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
         return port;
+    }
+
+    private static boolean digitsOnly(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean isIpv6Literal() {

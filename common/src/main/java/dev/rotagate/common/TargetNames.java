@@ -75,18 +75,32 @@ public final class TargetNames {
         return hex || !last.isEmpty();
     }
 
+    /** Exactly four decimal parts of 0-255, without leading zeros (inet_aton reads {@code 010} as octal). */
     private static String checkIpv4(String host) {
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            throw refused(host, "a number that is not a dotted-decimal IPv4 address");
-        }
-        for (String p : parts) {
-            // no leading zeros: inet_aton reads 010 as octal
-            if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0' || Integer.parseInt(p) > 255) {
-                throw refused(host, "a number that is not a dotted-decimal IPv4 address");
+        int parts = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || ++parts > 4) {
+                    break;
+                }
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && !(digits == 1 && value == 0)) {
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    break;
+                }
+            } else {
+                break;
+            }
+            if (i == host.length() && parts == 4) {
+                return host;
             }
         }
-        return host;
+        throw refused(host, "a number that is not a dotted-decimal IPv4 address");
     }
 
     private static String checkIpv6(String host) {

@@ -1,37 +1,35 @@
 package dev.rotagate.gateway;
 
-import dev.rotagate.config.GatewayConfig;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.common.Durations;
-import dev.rotagate.gateway.admin.AdminServer;
-import dev.rotagate.gateway.admin.GatewayMetrics;
-import dev.rotagate.gateway.forward.AccessLog;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.ConfigWatcher;
+import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.gateway.admin.AdminServer;
+import dev.rotagate.gateway.admin.GatewayMetrics;
+import dev.rotagate.gateway.forward.AccessLog;
+import dev.rotagate.gateway.forward.RetryBudget;
+import dev.rotagate.gateway.frontend.ClientConnection;
 import dev.rotagate.health.HealthChecker;
 import dev.rotagate.health.HealthReport;
-import dev.rotagate.health.Prober;
-import io.vertx.core.json.JsonObject;
-import dev.rotagate.gateway.forward.RetryBudget;
-import dev.rotagate.pool.resilience.DomainBans;
-import dev.rotagate.pool.resilience.UpstreamState;
-import dev.rotagate.gateway.forward.GatewayContext;
-import dev.rotagate.gateway.forward.Router;
-import dev.rotagate.gateway.frontend.ClientAuthenticator;
-import dev.rotagate.gateway.frontend.ClientConnection;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.connect.HttpConnectionPool;
 import dev.rotagate.pool.connect.UpstreamConnector;
+import dev.rotagate.pool.resilience.DomainBans;
+import dev.rotagate.pool.resilience.UpstreamState;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +46,7 @@ public final class GatewayServer {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AdminServer admin;
     /** One server per event loop, all on the same port: Vert.x spreads the connections over them. */
-    private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
     private volatile int port;
     private volatile Generation current;
     private final ReloadStatus reloadStatus;
@@ -106,7 +104,7 @@ public final class GatewayServer {
     /** Deploys {@code count} server instances on {@code listenPort}, each on its own event loop. */
     private Future<Void> listen(int listenPort, int count) {
         NetServerOptions options = serverOptions(listenPort);
-        return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+        return vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 NetServer server = vertx.createNetServer(options).connectHandler(GatewayServer.this::accept);
@@ -115,7 +113,7 @@ public final class GatewayServer {
                     return s;
                 });
             }
-        }, new io.vertx.core.DeploymentOptions().setInstances(count)).map(id -> {
+        }, new DeploymentOptions().setInstances(count)).map(id -> {
             deployments.add(id);
             return (Void) null;
         });
@@ -193,7 +191,7 @@ public final class GatewayServer {
     }
 
     private List<String> needRestart(GatewayConfig next) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         if (!next.listen().equals(startConfig.listen())) {
             out.add("listen");
         }

@@ -3,6 +3,7 @@ package dev.rotagate.gateway;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.config.PoolConfig;
+import dev.rotagate.config.ServerConfig;
 import dev.rotagate.gateway.forward.AccessLog;
 import dev.rotagate.gateway.forward.Dispatcher;
 import dev.rotagate.gateway.forward.GatewayContext;
@@ -35,7 +36,7 @@ record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext
 
     /** What every generation shares: the sockets, the retry budget, bans, metrics, and the listener settings. */
     record Shared(Vertx vertx, Dialer connector, HttpConnections httpConnections, DomainBans bans,
-                  RetryBudget budget, AccessLog accessLog, Ticker ticker, dev.rotagate.config.ServerConfig server) {
+                  RetryBudget budget, AccessLog accessLog, Ticker ticker, ServerConfig server) {
     }
 
     static Generation build(GatewayConfig config, Shared shared, Generation previous) {

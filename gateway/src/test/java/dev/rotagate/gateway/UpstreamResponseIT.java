@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rotagate.pool.testing.RawHttpClient;
-import dev.rotagate.pool.testing.ScriptedOrigin;
 import dev.rotagate.pool.testing.ScriptedOrigin.Answer;
+import dev.rotagate.pool.testing.ScriptedOrigin;
 import dev.rotagate.pool.testing.TestOrigin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

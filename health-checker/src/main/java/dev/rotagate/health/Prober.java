@@ -1,10 +1,11 @@
 package dev.rotagate.health;
 
+import dev.rotagate.common.FailureKind;
 import dev.rotagate.common.HostAndPort;
 import dev.rotagate.config.HealthConfig;
 import dev.rotagate.pool.Upstream;
-import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.Dialer;
+import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.HttpConnections;
 import dev.rotagate.pool.connect.MessageSocket;
@@ -87,7 +88,7 @@ public final class Prober {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         Promise<Answer> answer = Promise.promise();
         long timer = vertx.setTimer(config.timeout().toMillis(), id -> answer.tryFail(
-                new UpstreamFailure(dev.rotagate.common.FailureKind.RESPONSE_TIMEOUT, upstream, target,
+                new UpstreamFailure(FailureKind.RESPONSE_TIMEOUT, upstream, target,
                         "no probe answer within " + config.timeout().toMillis() + " ms", null)));
         connections.fresh(upstream, target, "probe").onComplete(ar -> {
             if (ar.failed()) {
@@ -129,7 +130,7 @@ public final class Prober {
 
             @Override
             public void onClose() {
-                answer.tryFail(new UpstreamFailure(dev.rotagate.common.FailureKind.UPSTREAM_ERROR, upstream, target,
+                answer.tryFail(new UpstreamFailure(FailureKind.UPSTREAM_ERROR, upstream, target,
                         "connection closed before the probe answer", null));
             }
         };

@@ -2,8 +2,8 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
-import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.Dialer;
+import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.HttpConnections;
 import dev.rotagate.pool.connect.UpstreamFailure;
@@ -73,7 +73,9 @@ public final class Dispatcher {
                     route.pool().explainNoUpstream(route.tags(), domain, excluded)));
         }
         boolean fresh = route.session() == null;
-        return Future.succeededFuture(new Selection(attempt, fresh ? randomSession() : route.session(), fresh));
+        // a fresh random session only fills a credential template: no upstream without one needs it
+        String session = !fresh ? route.session() : attempt.upstream().isTemplated() ? randomSession() : null;
+        return Future.succeededFuture(new Selection(attempt, session, fresh));
     }
 
     /** A tunnel to the request's target, retried on other upstreams after proxy faults. */

@@ -150,11 +150,17 @@ public final class HttpMessages {
 
     /** The names listed in Connection, as a set; null when it lists nothing beyond the usual. */
     private static HttpHeaders connectionTokens(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return null;
+        }
         HttpHeaders named = null;
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            if (namesNothingMore(value.trim())) { // the usual "keep-alive", "close", "upgrade"
+                continue;
+            }
             for (String token : value.split(",")) {
                 String t = token.trim();
-                if (!t.isEmpty() && !HOP_BY_HOP.contains(t)) {
+                if (!t.isEmpty() && !namesNothingMore(t)) {
                     if (named == null) {
                         named = new DefaultHttpHeaders(false);
                     }
@@ -163,6 +169,10 @@ public final class HttpMessages {
             }
         }
         return named;
+    }
+
+    private static boolean namesNothingMore(String token) {
+        return HOP_BY_HOP.contains(token) || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(token);
     }
 
     /**
