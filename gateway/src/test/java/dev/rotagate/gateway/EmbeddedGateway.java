@@ -73,8 +73,12 @@ final class EmbeddedGateway implements AutoCloseable {
         return new EmbeddedGateway(config);
     }
 
-    static GatewayConfig config(String yaml) throws Exception {
-        return new ConfigLoader(System::getenv).parse(yaml, Path.of("embedded.yaml"));
+    static GatewayConfig config(String yaml) {
+        try {
+            return new ConfigLoader(System::getenv).parse(yaml, Path.of("embedded.yaml"));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("config: " + yaml, e);
+        }
     }
 
     /** Exceptions that escaped a handler anywhere so far (and forgets them). */

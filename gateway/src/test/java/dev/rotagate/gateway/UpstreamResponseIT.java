@@ -102,18 +102,9 @@ class UpstreamResponseIT extends WithOrigin {
     void everythingAnUpstreamSentReachesASlowClientBeforeTheClose() throws Exception {
         int size = 4 * 1024 * 1024;
         byte[] body = TestOrigin.bytes(size);
-        byte[] head = "HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] answer = new byte[head.length + size];
-        System.arraycopy(head, 0, answer, 0, head.length);
-        System.arraycopy(body, 0, answer, head.length, size);
-        scripted.script(h -> new Answer(answer, true));
-        int closedBefore = scripted.closedConnections();
         try (RawHttpClient client = new RawHttpClient(gateway.port())) {
-            client.send("GET " + scripted.url("/big") + " HTTP/1.1\r\nHost: x\r\n\r\n");
-            // the client reads nothing until the upstream has sent everything and closed: the gateway holds the rest
-            await().atMost(Duration.ofSeconds(20)).until(() -> scripted.closedConnections() > closedBefore);
-
-            RawHttpClient.Response r = client.read();
+            RawHttpClient.Response r = readAfterTheUpstreamClosed(client,
+                    Wire.bytes("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n", body));
 
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).hasSize(size).isEqualTo(body);
@@ -124,22 +115,26 @@ class UpstreamResponseIT extends WithOrigin {
     void aLengthFramedResponseFollowedByTheUpstreamsCloseIsComplete() throws Exception {
         int size = 8 * 1024 * 1024;
         byte[] body = TestOrigin.bytes(size);
-        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        byte[] answer = new byte[head.length + size];
-        System.arraycopy(head, 0, answer, 0, head.length);
-        System.arraycopy(body, 0, answer, head.length, size);
-        scripted.script(h -> new Answer(answer, true));
-        int closedBefore = scripted.closedConnections();
         try (RawHttpClient client = new RawHttpClient(gateway.port())) {
-            client.send("GET " + scripted.url("/big") + " HTTP/1.1\r\nHost: x\r\n\r\n");
-            await().atMost(Duration.ofSeconds(20)).until(() -> scripted.closedConnections() > closedBefore);
-
-            RawHttpClient.Response r = client.read();
+            RawHttpClient.Response r = readAfterTheUpstreamClosed(client,
+                    Wire.bytes("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n", body));
 
             assertThat(r.body()).isEqualTo(body);
             scripted.script(h -> Answer.of("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false));
             assertThat(client.exchange("GET " + scripted.url("/") + " HTTP/1.1\r\nHost: x\r\n\r\n").bodyText()).isEqualTo("ok");
         }
+    }
+
+    /**
+     * The upstream sends {@code answer} and closes while the client reads nothing: the gateway holds what did not fit
+     * in the sockets' buffers. Only then does the client read.
+     */
+    private static RawHttpClient.Response readAfterTheUpstreamClosed(RawHttpClient client, byte[] answer) throws Exception {
+        scripted.script(h -> new Answer(answer, true));
+        int closedBefore = scripted.closedConnections();
+        client.send("GET " + scripted.url("/big") + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> scripted.closedConnections() > closedBefore);
+        return client.read();
     }
 
     private static byte[] readHead(RawHttpClient client) throws Exception {
