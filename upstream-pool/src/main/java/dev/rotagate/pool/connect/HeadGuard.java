@@ -21,8 +21,9 @@ import java.util.List;
  * <p>Refused: {@code Transfer-Encoding} other than exactly {@code chunked}, or on HTTP/1.0, or with
  * {@code Content-Length}; several {@code Content-Length} fields (Netty refuses differing values and signs itself);
  * obs-fold (Netty would unfold it); versions other than HTTP/1.0 and 1.1; for requests several {@code Host} fields
- * and a request target with spaces or control characters. Netty itself refuses bare LF line endings, whitespace
- * before a colon in requests, and CR, LF or NUL in names and values.
+ * and a request target with spaces or control characters; for responses a control character in the reason phrase.
+ * Netty itself refuses bare LF line endings, whitespace before a colon in requests, and CR, LF or NUL in names and
+ * values.
  */
 public final class HeadGuard {
 
@@ -130,6 +131,14 @@ public final class HeadGuard {
     /** At the end of a response head. */
     public void checkResponse(HttpResponse response) {
         checkCommon(response);
+        String reason = response.status().reasonPhrase();
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c < ' ' && c != '\t' || c == 0x7F) { // it is passed on: the next hop must read the same line
+                throw new IllegalArgumentException("reason phrase: character 0x" + Integer.toHexString(c)
+                        + " (expected: visible characters, spaces and tabs)");
+            }
+        }
     }
 
     private void checkCommon(HttpMessage message) {

@@ -101,6 +101,8 @@ class UpstreamHttpCodecTest {
                 Arguments.of("Content-Length: +5",
                         "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello",
                         "Content-Length value is not a number"),
+                Arguments.of("a control character in the reason phrase (a fuzzer finding: it was passed on)",
+                        "HTTP/1.1 200 O\u0001K\t\r\nContent-Length: 2\r\n\r\nok", "reason phrase: character 0x1"),
                 Arguments.of("obs-fold with a space", FOLDED_WITH_SPACE, "obs-fold"),
                 Arguments.of("obs-fold with a tab", FOLDED_WITH_TAB, "obs-fold"),
                 Arguments.of("bare LF line endings",
