@@ -314,6 +314,7 @@ free_port
 GATEWAY_PORT=$FREE_PORT
 cat >"$TMP/rotagate.yaml" <<EOF
 listen: $HOST:$GATEWAY_PORT
+targets: { allow: ["$HOST/32"] }   # the bench origin listens on loopback
 pools:
   bench:
     strategy: round-robin

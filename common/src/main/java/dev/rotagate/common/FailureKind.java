@@ -23,6 +23,8 @@ public enum FailureKind {
     TARGET_UNREACHABLE("target-unreachable", false),
     /** The upstream refused this target by its own rules (403 to CONNECT, SOCKS "not allowed"). */
     TARGET_FORBIDDEN("target-forbidden", false),
+    /** The gateway's target policy refuses this target (private address, denied port, the gateway itself). */
+    TARGET_DENIED("target-denied", false),
     /** No response byte arrived in time for a plain HTTP request. */
     RESPONSE_TIMEOUT("response-timeout", true),
     /** The request names a pool that does not exist, or tags no upstream of its pool carries. */
@@ -37,6 +39,10 @@ public enum FailureKind {
     AUTH_REQUIRED("auth-required", false),
     /** The client asked for something the gateway does not do (e.g. SOCKS BIND). */
     UNSUPPORTED("unsupported", false),
+    /** The gateway is at {@code server.max-connections}, or stopping. */
+    OVERLOADED("overloaded", false),
+    /** The user is over its {@code rate} or {@code max-connections}. */
+    RATE_LIMITED("rate-limited", false),
     /** An unexpected failure inside the gateway. */
     INTERNAL("internal", false);
 

@@ -48,6 +48,23 @@ public final class TargetNames {
         return host;
     }
 
+    /**
+     * The address of an IP literal ({@code 10.0.0.1}, {@code ::1}), or null for a host name; a host that looks like a
+     * number but is not a dotted-decimal IPv4 or an IPv6 literal is refused as {@link #check} refuses it. Never looks
+     * anything up.
+     */
+    public static InetAddress literal(String host) {
+        if (host == null || host.isEmpty() || host.indexOf(':') < 0 && !endsInANumber(host)) {
+            return null;
+        }
+        String checked = host.indexOf(':') >= 0 ? checkIpv6(host) : checkIpv4(host);
+        try {
+            return InetAddress.getByName(checked); // a literal: parsed, never looked up
+        } catch (UnknownHostException e) {
+            throw refused(host, "not an IP address");
+        }
+    }
+
     /** A target with a usable port (1-65535) and a {@linkplain #check checked} host. */
     public static HostAndPort target(String host, int port) {
         if (port < 1 || port > 65535) {

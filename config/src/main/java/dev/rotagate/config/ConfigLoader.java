@@ -34,7 +34,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
 
     private static final List<String> TOP_KEYS = List.of("listen", "admin", "auth", "pools", "routes", "timeouts", "server",
-            "breaker", "retry", "bans", "health");
+            "breaker", "retry", "bans", "health", "targets");
+    private static final List<String> TARGETS_KEYS = List.of("allow-private", "allow", "deny-ports");
     private static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "target", "connect-target",
             "expect-status", "rise", "fall", "concurrency", "probe-before-use", "exit-ip-url", "max-backoff");
     private static final List<String> ADMIN_KEYS = List.of("address", "token");
@@ -43,13 +44,15 @@ public final class ConfigLoader {
     private static final List<String> RETRY_KEYS = List.of("attempts", "budget-percent", "min-concurrent");
     private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry", "body-patterns");
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
-    private static final List<String> USER_KEYS = List.of("username", "password", "pool");
+    private static final List<String> USER_KEYS = List.of("username", "password", "pool", "max-connections", "rate");
     private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections",
             "upstream-files", "default-scheme", "upstream-files-lenient");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections");
     private static final List<String> ROUTE_KEYS = List.of("match", "pool", "tags");
-    private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle", "request");
-    private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops");
+    private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle", "request",
+            "half-closed");
+    private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops",
+            "max-connections", "drain-timeout", "error-detail");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.:\\[\\]-]+");
@@ -137,7 +140,14 @@ public final class ConfigLoader {
         if (admin.enabled() && admin.address().equals(listen) && listen.port() != 0) {
             problems.add(top.get("admin").line(), "admin", "the admin listener cannot share the proxy's port " + listen);
         }
-        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin);
+        if (admin.enabled() && admin.token() == null && !admin.address().isLoopback()) {
+            problems.add(top.get("admin").line(), "admin", admin.address() + " is reachable from other machines but has no"
+                    + " token: anyone there could read every upstream and disable them; set admin.token (e.g."
+                    + " token: ${ROTAGATE_ADMIN_TOKEN}), or listen on 127.0.0.1");
+        }
+        TargetsConfig targets = top.containsKey("targets") ? targets(top.get("targets")) : TargetsConfig.DEFAULTS;
+        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
+                targets);
     }
 
     private AuthConfig auth(YamlNode node) {
@@ -162,7 +172,8 @@ public final class ConfigLoader {
                 }
                 String pool = um.containsKey("pool") ? um.get("pool").text().orElse(null) : null;
                 if (name != null && password != null) {
-                    users.add(new UserConfig(name, password, pool));
+                    users.add(new UserConfig(name, password, pool, integer(um, "max-connections", 0, 0, 10_000_000),
+                            integer(um, "rate", 0, 0, 10_000_000)));
                 }
             }
         }
@@ -365,7 +376,8 @@ public final class ConfigLoader {
         Map<String, YamlNode> m = node.entries(TIMEOUT_KEYS);
         TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
         return new TimeoutsConfig(duration(m, "connect", d.connect()), duration(m, "handshake", d.handshake()),
-                duration(m, "response", d.response()), duration(m, "idle", d.idle()), duration(m, "request", d.request()));
+                duration(m, "response", d.response()), duration(m, "idle", d.idle()), duration(m, "request", d.request()),
+                duration(m, "half-closed", d.halfClosed()));
     }
 
     private static Duration duration(Map<String, YamlNode> m, String key, Duration dflt) {
@@ -481,6 +493,20 @@ public final class ConfigLoader {
                 duration(m, "max-backoff", d.maxBackoff()), d.suspectFactor());
     }
 
+    private TargetsConfig targets(YamlNode node) {
+        Map<String, YamlNode> m = node.entries(TARGETS_KEYS);
+        boolean allowPrivate = m.containsKey("allow-private") && m.get("allow-private").bool().orElse(false);
+        List<TargetRule> allow = new ArrayList<>();
+        if (m.containsKey("allow")) {
+            m.get("allow").items().forEach(n -> n.parsed(TargetRule::parse).ifPresent(allow::add));
+        }
+        Set<Integer> denyPorts = new HashSet<>();
+        if (m.containsKey("deny-ports")) {
+            m.get("deny-ports").items().forEach(n -> n.integer(1, 65535).ifPresent(denyPorts::add));
+        }
+        return new TargetsConfig(allowPrivate, allow, denyPorts);
+    }
+
     private AdminConfig admin(YamlNode node) {
         if (node.isScalar()) {
             String text = node.text().orElse("off").trim();
@@ -537,6 +563,15 @@ public final class ConfigLoader {
                 maxHead = (int) v;
             }
         }
-        return new ServerConfig(transport, proxyProtocol, maxHead, integer(m, "event-loops", d.eventLoops(), 0, 1024));
+        ServerConfig.ErrorDetail detail = m.containsKey("error-detail")
+                ? m.get("error-detail").parsed(t -> switch (t.trim().toLowerCase(Locale.ROOT)) {
+                    case "name" -> ServerConfig.ErrorDetail.NAME;
+                    case "full" -> ServerConfig.ErrorDetail.FULL;
+                    default -> throw new IllegalArgumentException("unknown error-detail '" + t + "' (expected: name or full)");
+                }).orElse(d.errorDetail())
+                : d.errorDetail();
+        return new ServerConfig(transport, proxyProtocol, maxHead, integer(m, "event-loops", d.eventLoops(), 0, 1024),
+                integer(m, "max-connections", d.maxConnections(), 0, 10_000_000), duration(m, "drain-timeout", d.drainTimeout()),
+                detail);
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
                             List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server,
                             BreakerConfig breaker, RetryConfig retry, BansConfig bans, HealthConfig health,
-                            AdminConfig admin, List<Path> listFiles, List<ConfigProblem> skippedLines) {
+                            AdminConfig admin, TargetsConfig targets, List<Path> listFiles,
+                            List<ConfigProblem> skippedLines) {
 
     public GatewayConfig {
         pools = List.copyOf(pools);
@@ -24,8 +25,9 @@ public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, Li
 
     public GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools, List<RouteConfig> routes,
                          TimeoutsConfig timeouts, ServerConfig server, BreakerConfig breaker, RetryConfig retry, BansConfig bans,
-                         HealthConfig health, AdminConfig admin) {
-        this(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, List.of(), List.of());
+                         HealthConfig health, AdminConfig admin, TargetsConfig targets) {
+        this(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, targets, List.of(),
+                List.of());
     }
 
     public PoolConfig defaultPool() {
@@ -42,6 +44,6 @@ public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, Li
 
     GatewayConfig withSources(List<Path> listFiles, List<ConfigProblem> skippedLines) {
         return new GatewayConfig(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
-                listFiles, skippedLines);
+                targets, listFiles, skippedLines);
     }
 }

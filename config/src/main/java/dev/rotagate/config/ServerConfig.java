@@ -1,14 +1,27 @@
 package dev.rotagate.config;
 
+import java.time.Duration;
+
 /**
  * Front-end settings. {@code transport}: auto (epoll when it loads), epoll (refuse to start without it) or nio.
  * {@code proxyProtocol}: expect a HAProxy PROXY header (v1/v2) on every client connection.
  * {@code eventLoops}: how many event loops accept and serve client connections (0: one per core).
+ * {@code maxConnections}: client connections at once (0: unlimited); {@code drainTimeout}: how long SIGTERM waits for
+ * requests and tunnels in flight.
  */
-public record ServerConfig(Transport transport, boolean proxyProtocol, int maxRequestHead, int eventLoops) {
+public record ServerConfig(Transport transport, boolean proxyProtocol, int maxRequestHead, int eventLoops,
+                           int maxConnections, Duration drainTimeout, ErrorDetail errorDetail) {
 
     public enum Transport { AUTO, EPOLL, NIO }
 
-    /** {@code eventLoops} 0: one per core. */
-    public static final ServerConfig DEFAULTS = new ServerConfig(Transport.AUTO, false, 32 * 1024, 0);
+    /** What error bodies say about an upstream: its name only, or its URL with the password masked. */
+    public enum ErrorDetail { NAME, FULL }
+
+    /** {@code eventLoops} 0: one per core; {@code maxConnections} 0: unlimited. */
+    public static final ServerConfig DEFAULTS = new ServerConfig(Transport.AUTO, false, 32 * 1024, 0, 0,
+            Duration.ofSeconds(30), ErrorDetail.NAME);
+
+    public boolean fullErrorDetail() {
+        return errorDetail == ErrorDetail.FULL;
+    }
 }

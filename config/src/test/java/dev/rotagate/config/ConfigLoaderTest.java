@@ -96,9 +96,9 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(problems).containsExactly(
-                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, admin, auth, pools, routes, timeouts, server, breaker, retry, bans, health",
+                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, admin, auth, pools, routes, timeouts, server, breaker, retry, bans, health, targets",
                 "gw.yaml:4: timeouts.connect: duration: 5 seconds (expected: a number and a unit: ms, s, m, h or d, e.g. 5s)",
-                "gw.yaml:5: timeouts.idel: unknown key 'idel' (did you mean 'idle'?); known keys: connect, handshake, response, idle, request",
+                "gw.yaml:5: timeouts.idel: unknown key 'idel' (did you mean 'idle'?); known keys: connect, handshake, response, idle, request, half-closed",
                 "gw.yaml:8: pools.dc.strategy: unknown strategy 'fastest' (expected: round-robin, weighted, random, least-connections, least-latency)",
                 "gw.yaml:10: pools.dc.upstreams[0]: scheme: ftp (expected: http, socks4, socks4a, socks5, socks5h or direct)",
                 "gw.yaml:12: pools.dc.upstreams[2]: duplicate upstream name '10.0.0.2:3128' in this pool (set name: to tell them apart)",
@@ -165,6 +165,46 @@ class ConfigLoaderTest {
                 .auth().allowOpenProxy()).isTrue();
         assertThat(parse("listen: 0.0.0.0:8080\nauth: { users: [ { username: a, password: b } ] }\n"
                 + "pools: { p: { upstreams: [ \"direct://\" ] } }\n").auth().required()).isTrue();
+    }
+
+    @Test
+    void anAdminListenerOnAPublicAddressNeedsAToken() throws Exception {
+        assertThat(problems("admin: 0.0.0.0:8081\npools: { p: { upstreams: [ \"direct://\" ] } }\n"))
+                .singleElement().asString().startsWith("gw.yaml:1: admin: 0.0.0.0:8081 is reachable from other machines")
+                .contains("admin.token");
+        assertThat(parse("admin: { address: 0.0.0.0:8081, token: t }\npools: { p: { upstreams: [ \"direct://\" ] } }\n")
+                .admin().token()).isEqualTo("t");
+    }
+
+    @Test
+    void targetsAndTheNewServerKeys() throws Exception {
+        GatewayConfig d = parse("pools: { p: { upstreams: [ \"direct://\" ] } }\n");
+        assertThat(d.targets()).isEqualTo(TargetsConfig.DEFAULTS);
+        assertThat(d.server().errorDetail()).isEqualTo(ServerConfig.ErrorDetail.NAME);
+
+        GatewayConfig c = parse("""
+                targets:
+                  allow-private: true
+                  allow: ["10.1.0.0/16", "10.2.0.0/16:5432", "db.internal:5432", "127.0.0.1:18080"]
+                  deny-ports: [25, 465]
+                server: { max-connections: 100, drain-timeout: 5s, error-detail: full }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """);
+        assertThat(c.targets().allowPrivate()).isTrue();
+        assertThat(c.targets().allow()).extracting(TargetRule::text)
+                .containsExactly("10.1.0.0/16", "10.2.0.0/16:5432", "db.internal:5432", "127.0.0.1:18080");
+        assertThat(c.targets().denyPorts()).containsExactlyInAnyOrder(25, 465);
+        assertThat(c.server().maxConnections()).isEqualTo(100);
+        assertThat(c.server().drainTimeout()).hasSeconds(5);
+        assertThat(c.server().fullErrorDetail()).isTrue();
+
+        assertThat(problems("""
+                targets: { allow: ["db.internal", "10.0.0.0/99"], deny-ports: [0], allow-privat: true }
+                server: { error-detail: everything }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """)).hasSize(5).anySatisfy(p -> assertThat(p).contains("allow-privat"))
+                .anySatisfy(p -> assertThat(p).contains("a host name needs a port"))
+                .anySatisfy(p -> assertThat(p).contains("expected: name or full"));
     }
 
     @Test

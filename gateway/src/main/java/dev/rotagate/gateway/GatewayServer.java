@@ -9,8 +9,12 @@ import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.gateway.admin.AdminServer;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
+import dev.rotagate.gateway.forward.Admission;
+import dev.rotagate.gateway.forward.OwnEndpoints;
 import dev.rotagate.gateway.forward.RetryBudget;
+import dev.rotagate.gateway.forward.TargetResolver;
 import dev.rotagate.gateway.frontend.ClientConnection;
+import dev.rotagate.gateway.frontend.ClientConnections;
 import dev.rotagate.health.HealthChecker;
 import dev.rotagate.health.HealthReport;
 import dev.rotagate.pool.UpstreamPool;
@@ -43,10 +47,13 @@ public final class GatewayServer {
     /** What the process was started with: listen, admin and server settings need a restart to change. */
     private final GatewayConfig startConfig;
     private final Generation.Shared shared;
+    private final ClientConnections connections;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AdminServer admin;
     /** One server per event loop, all on the same port: Vert.x spreads the connections over them. */
     private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
+    private volatile Drain drain;
     private volatile int port;
     private volatile Generation current;
     private final ReloadStatus reloadStatus;
@@ -58,7 +65,14 @@ public final class GatewayServer {
         UpstreamConnector connector = new UpstreamConnector(vertx, config.timeouts());
         this.shared = new Generation.Shared(vertx, connector, new HttpConnectionPool(connector, Duration.ofSeconds(15), 32),
                 new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()), new AccessLog(metrics),
-                Ticker.systemTicker(), config.server());
+                Ticker.systemTicker(), config.server(), TargetResolver.of(vertx), new OwnEndpoints(),
+                new Admission(System::nanoTime));
+        this.connections = new ClientConnections(config.server().maxConnections());
+        // known ports count from the start; port 0 is added once bound
+        shared.ownEndpoints().listening(config.listen().port());
+        if (config.admin().enabled()) {
+            shared.ownEndpoints().listening(config.admin().address().port());
+        }
         this.current = Generation.build(config, shared, null);
         this.metrics.bind(current.pools());
         this.reloadStatus = new ReloadStatus(config, metrics);
@@ -77,6 +91,7 @@ public final class GatewayServer {
         // same host and port (also port 0) in one Vert.x instance: the servers share one socket
         return gateway.listen(config.listen().port(), instances)
                 .compose(s -> gateway.admin == null ? Future.succeededFuture() : gateway.admin.start().map(a -> {
+                    gateway.shared.ownEndpoints().listening(a.port());
                     LOG.info("admin API, status page and /metrics on http://{}:{}/", config.admin().address().host(), a.port());
                     return null;
                 }))
@@ -108,8 +123,10 @@ public final class GatewayServer {
             @Override
             public Future<?> start() {
                 NetServer server = vertx.createNetServer(options).connectHandler(GatewayServer.this::accept);
+                servers.add(server);
                 return server.listen().map(s -> {
                     port = s.actualPort();
+                    shared.ownEndpoints().listening(port);
                     return s;
                 });
             }
@@ -228,6 +245,32 @@ public final class GatewayServer {
         return w;
     }
 
+    /**
+     * The graceful stop: no new connections, idle ones closed, requests and tunnels under way given up to
+     * {@code timeout} to finish, the rest cut; then everything closes. The report says how many were drained and cut.
+     */
+    Future<Drain.Report> drain(Duration timeout) {
+        if (watcher != null) {
+            watcher.stop();
+        }
+        Drain d = new Drain(vertx, connections);
+        drain = d;
+        return d.run(servers, timeout).compose(report -> close().transform(ar -> Future.succeededFuture(report)));
+    }
+
+    /** During a drain: stop waiting for what is under way. */
+    public void cutNow() {
+        Drain d = drain;
+        if (d != null) {
+            d.cutNow();
+        }
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return connections.open();
+    }
+
     public Future<Void> close() {
         if (watcher != null) {
             watcher.stop();
@@ -265,6 +308,6 @@ public final class GatewayServer {
     }
 
     private void accept(NetSocket socket) {
-        ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead());
+        ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead(), connections);
     }
 }

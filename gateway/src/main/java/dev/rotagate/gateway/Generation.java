@@ -5,10 +5,14 @@ import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.config.PoolConfig;
 import dev.rotagate.config.ServerConfig;
 import dev.rotagate.gateway.forward.AccessLog;
+import dev.rotagate.gateway.forward.Admission;
 import dev.rotagate.gateway.forward.Dispatcher;
 import dev.rotagate.gateway.forward.GatewayContext;
+import dev.rotagate.gateway.forward.OwnEndpoints;
 import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.gateway.forward.Router;
+import dev.rotagate.gateway.forward.TargetPolicy;
+import dev.rotagate.gateway.forward.TargetResolver;
 import dev.rotagate.gateway.frontend.ClientAuthenticator;
 import dev.rotagate.health.HealthChecker;
 import dev.rotagate.health.Prober;
@@ -36,7 +40,8 @@ record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext
 
     /** What every generation shares: the sockets, the retry budget, bans, metrics, and the listener settings. */
     record Shared(Vertx vertx, Dialer connector, HttpConnections httpConnections, DomainBans bans,
-                  RetryBudget budget, AccessLog accessLog, Ticker ticker, ServerConfig server) {
+                  RetryBudget budget, AccessLog accessLog, Ticker ticker, ServerConfig server, TargetResolver resolver,
+                  OwnEndpoints ownEndpoints, Admission admission) {
     }
 
     static Generation build(GatewayConfig config, Shared shared, Generation previous) {
@@ -53,11 +58,13 @@ record Generation(GatewayConfig config, List<UpstreamPool> pools, GatewayContext
         shared.budget().configure(config.retry());
         shared.bans().configure(config.bans());
         shared.connector().timeouts(config.timeouts());
+        shared.admission().configure(config.auth().users());
         Dispatcher dispatcher = new Dispatcher(new Router(pools, config.routes(), userPools), shared.connector(),
-                shared.httpConnections(), shared.budget(), config.retry().attempts());
+                shared.httpConnections(), shared.budget(), config.retry().attempts(),
+                new TargetPolicy(config.targets(), shared.ownEndpoints(), shared.resolver()));
         GatewayContext context = new GatewayContext(shared.vertx(), dispatcher, shared.httpConnections(),
                 new ClientAuthenticator(config.auth()), config.timeouts(), shared.server(), config.bans(), shared.bans(),
-                shared.accessLog());
+                shared.accessLog(), shared.admission());
         HealthChecker checker = config.health().enabled() ? new HealthChecker(shared.vertx(),
                 new Prober(shared.vertx(), shared.connector(), shared.httpConnections(), config.health()), config.health(),
                 System::currentTimeMillis, previous == null || previous.healthChecker() == null ? null

@@ -48,7 +48,8 @@ final class HealthCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "config file to probe (default: ${DEFAULT-VALUE})", defaultValue = "rotagate.yaml")
     Path config;
 
-    @Option(names = "--admin", description = "read a running gateway's view instead, e.g. http://127.0.0.1:8081")
+    @Option(names = "--admin", description = "read a running gateway's view instead, e.g. http://127.0.0.1:8081"
+            + " (with admin.token: set ROTAGATE_ADMIN_TOKEN)")
     String admin;
 
     @Option(names = "--format", description = "table or json (default: ${DEFAULT-VALUE})", defaultValue = "table")
@@ -97,8 +98,15 @@ final class HealthCommand implements Callable<Integer> {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/report"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/report")).timeout(Duration.ofSeconds(10));
+            String token = System.getenv("ROTAGATE_ADMIN_TOKEN"); // never a command-line argument: ps shows those
+            if (token != null && !token.isEmpty()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 401) {
+                throw new BadInput(base + " needs the admin token: set ROTAGATE_ADMIN_TOKEN");
+            }
             if (r.statusCode() != 200) {
                 throw new BadInput(base + "/api/report answered " + r.statusCode());
             }

@@ -4,13 +4,14 @@ import dev.rotagate.config.ConfigException;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.GatewayConfig;
-import io.vertx.core.Vertx;
 import dev.rotagate.config.ConfigWatcher;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -54,17 +55,53 @@ final class ServeCommand implements Callable<Integer> {
         ConfigWatcher watcher = gateway.watch(ConfigLoader.withSystemEnv(), Duration.ofSeconds(1));
         reloadOnHangup(watcher);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping");
+        Duration drainTimeout = c.server().drainTimeout();
+        Runnable stop = () -> {
             try {
-                gateway.close().eventually(vertx::close).await(10, TimeUnit.SECONDS);
+                Drain.Report r = gateway.drain(drainTimeout).await(drainTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+                LOG.info("stopped after {} ms: {} request(s) and tunnel(s) in flight, {} finished, {} cut",
+                        r.millis(), r.busy(), r.drained(), r.cut());
+            } catch (Exception e) {
+                LOG.warn("unclean stop: {}", e.toString());
+            }
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("unclean stop: {}", e.toString());
             }
             stopped.countDown();
-        }, "rotagate-shutdown"));
+        };
+        if (!stopOnSignals(stop, gateway)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop, "rotagate-shutdown"));
+        }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SIGTERM or SIGINT: a graceful stop ({@code server.drain-timeout}); a second one cuts what is left at once.
+     * False when this JVM does not let us handle them (then a shutdown hook drains).
+     */
+    @SuppressWarnings("restriction")
+    private static boolean stopOnSignals(Runnable stop, GatewayServer gateway) {
+        AtomicInteger received = new AtomicInteger();
+        try {
+            for (String name : new String[] {"TERM", "INT"}) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (received.incrementAndGet() == 1) {
+                        LOG.info("SIG{}: stopping; requests and tunnels in flight may finish (a second signal cuts them)",
+                                signal.getName());
+                        new Thread(stop, "rotagate-drain").start();
+                    } else {
+                        LOG.warn("SIG{} again: cutting what is still open", signal.getName());
+                        gateway.cutNow();
+                    }
+                });
+            }
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** {@code kill -HUP}: reload now instead of within the next second. */

@@ -7,9 +7,12 @@ import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.config.TimeoutsConfig;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
+import dev.rotagate.gateway.forward.Admission;
 import dev.rotagate.gateway.forward.GatewayContext;
+import dev.rotagate.gateway.forward.OwnEndpoints;
 import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.gateway.frontend.ClientConnection;
+import dev.rotagate.gateway.frontend.ClientConnections;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.HttpConnectionPool;
@@ -19,11 +22,14 @@ import dev.rotagate.pool.testing.EmbeddedSockets;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +56,7 @@ final class EmbeddedGateway implements AutoCloseable {
 
     private final GatewayContext context;
     private final int maxRequestHead;
+    private final ClientConnections connections = new ClientConnections(0);
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final List<EmbeddedChannel> upstreams = new ArrayList<>();
@@ -59,9 +66,19 @@ final class EmbeddedGateway implements AutoCloseable {
         FakeDialer dialer = new FakeDialer();
         Generation.Shared shared = new Generation.Shared(VERTX, dialer, new HttpConnectionPool(dialer, Duration.ofSeconds(15), 8),
                 new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()),
-                new AccessLog(new GatewayMetrics()), Ticker.systemTicker(), config.server());
+                new AccessLog(new GatewayMetrics()), Ticker.systemTicker(), config.server(), EmbeddedGateway::resolve,
+                new OwnEndpoints(), new Admission(System::nanoTime));
         this.context = Generation.build(config, shared, null).context();
         this.maxRequestHead = config.server().maxRequestHead();
+    }
+
+    /** Every name has one public address (TEST-NET-3): nothing leaves the process anyway. */
+    private static Future<List<InetAddress>> resolve(String host, EventLoop loop) {
+        try {
+            return Future.succeededFuture(List.of(InetAddress.getByAddress(host, new byte[] {(byte) 203, 0, 113, 7})));
+        } catch (UnknownHostException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     static EmbeddedGateway start(String yaml) throws Exception {
@@ -75,7 +92,7 @@ final class EmbeddedGateway implements AutoCloseable {
 
     static GatewayConfig config(String yaml) {
         try {
-            return new ConfigLoader(System::getenv).parse(yaml, Path.of("embedded.yaml"));
+            return new ConfigLoader(System::getenv).parse(TestGateway.allowingLoopback(yaml), Path.of("embedded.yaml"));
         } catch (Exception e) {
             throw new IllegalArgumentException("config: " + yaml, e);
         }
@@ -96,7 +113,7 @@ final class EmbeddedGateway implements AutoCloseable {
     /** A new client connection to the gateway, as the gateway sees it. */
     ClientConnection accept() {
         EmbeddedChannel ch = channel();
-        ClientConnection connection = ClientConnection.accept(socket(ch), () -> context, maxRequestHead);
+        ClientConnection connection = ClientConnection.accept(socket(ch), () -> context, maxRequestHead, connections);
         sockets.add(connection.socket());
         return connection;
     }

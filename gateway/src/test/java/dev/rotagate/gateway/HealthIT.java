@@ -59,7 +59,7 @@ class HealthIT extends WithOrigin {
             await().atMost(Duration.ofSeconds(10)).until(() -> u.health().state() == UpstreamState.HEALTHY);
 
             assertThat(u.health().reason()).isEqualTo("2 probe(s) passed");
-            JsonObject report = new JsonObject(call("GET", "http://127.0.0.1:" + gw.server().adminPort() + "/api/report", null).body());
+            JsonObject report = new JsonObject(call("GET", "http://127.0.0.1:" + gw.server().adminPort() + "/api/report", "s3cret").body());
             JsonObject row = report.getJsonArray("upstreams").getJsonObject(0);
             assertThat(row.getString("state")).isEqualTo("HEALTHY");
             assertThat(row.getJsonObject("latencyMs").getDouble("p50")).isNotNull();
@@ -77,10 +77,10 @@ class HealthIT extends WithOrigin {
                              + origin.url("/ip") + "\" }\n"))) {
             String admin = "http://127.0.0.1:" + gw.server().adminPort();
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> new JsonArray(call("GET", admin + "/api/upstreams", null).body())
+            await().atMost(Duration.ofSeconds(5)).until(() -> new JsonArray(call("GET", admin + "/api/upstreams", "s3cret").body())
                     .stream().map(o -> (JsonObject) o).allMatch(u -> u.getString("exitIp") != null));
 
-            JsonArray ups = new JsonArray(call("GET", admin + "/api/upstreams", null).body());
+            JsonArray ups = new JsonArray(call("GET", admin + "/api/upstreams", "s3cret").body());
             // both fakes reach the origin from 127.0.0.1: one exit shared by two upstreams
             assertThat(ups.stream().map(o -> (JsonObject) o)).allSatisfy(u -> {
                 assertThat(u.getString("exitIp")).isEqualTo("127.0.0.1");
@@ -145,7 +145,7 @@ class HealthIT extends WithOrigin {
                 assertThat(client.exchange("GET " + origin.url("/bytes/1") + " HTTP/1.1\r\nHost: x\r\n\r\n")
                         .header("X-Rotagate-Upstream")).as("disabled: out from the next request on").isEqualTo("b");
             }
-            JsonArray upstreams = new JsonArray(call("GET", admin + "/api/upstreams", null).body());
+            JsonArray upstreams = new JsonArray(call("GET", admin + "/api/upstreams", "s3cret").body());
             assertThat(upstreams.getJsonObject(0).getString("state")).isEqualTo("DISABLED");
             assertThat(call("POST", admin + "/api/upstreams/a/enable", "s3cret").statusCode()).isEqualTo(200);
             assertThat(call("POST", admin + "/api/upstreams/nope/enable", "s3cret").statusCode()).isEqualTo(404);
@@ -159,12 +159,12 @@ class HealthIT extends WithOrigin {
             assertThat(new JsonObject(ban.body()).getLong("cooldownSeconds")).isEqualTo(60);
             assertThat(gw.server().pools().get(0).bans().isBanned(gw.server().pools().get(0).upstream("a"), "shop.example")).isTrue();
 
-            String metrics = call("GET", admin + "/metrics", null).body();
+            String metrics = call("GET", admin + "/metrics", "s3cret").body();
             assertThat(metrics).contains("rotagate_upstream_requests_total{pool=\"p\",upstream=\"b\"} 4.0")
                     .contains("rotagate_upstream_state{pool=\"p\",state=\"HEALTHY\",upstream=\"a\"} 1.0")
                     .contains("rotagate_requests_total{protocol=\"http\"}")
                     .contains("rotagate_upstream_connect_latency_seconds_bucket");
-            assertThat(call("GET", admin + "/", null).body()).contains("<h1>Rotagate</h1>").contains("2/2 healthy in 1 pool");
+            assertThat(call("GET", admin + "/", "s3cret").body()).contains("<h1>Rotagate</h1>").contains("2/2 healthy in 1 pool");
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.rotagate.config.ServerConfig;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.TestOrigin;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class ProxyProtocolIT {
 
     @Test
     void proxyHeaderIsConsumedAndTheRequestServed() throws Exception {
-        Vertx vertx = Transports.createVertx(new ServerConfig(ServerConfig.Transport.EPOLL, true, 32 * 1024, 0));
+        Vertx vertx = Transports.createVertx(new ServerConfig(ServerConfig.Transport.EPOLL, true, 32 * 1024, 0, 0,
+                Duration.ofSeconds(30), ServerConfig.ErrorDetail.NAME));
         try (TestOrigin origin = TestOrigin.start(vertx);
              TestGateway gateway = TestGateway.start(vertx, "listen: 127.0.0.1:0\nserver: { transport: epoll, proxy-protocol: true }\n"
                      + "pools:\n  p:\n    upstreams: [ \"direct://\" ]\n");

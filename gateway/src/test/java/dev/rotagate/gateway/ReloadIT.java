@@ -56,7 +56,7 @@ class ReloadIT extends WithOrigin {
         for (FakeUpstream u : ups) {
             b.append("      - { url: \"").append(u.url()).append("\", name: ").append(u.name()).append(" }\n");
         }
-        return b.toString();
+        return TestGateway.allowingLoopback(b.toString());
     }
 
     private static String upstreamOf(int port) throws Exception {
@@ -151,7 +151,8 @@ class ReloadIT extends WithOrigin {
         Path list = dir.resolve("upstreams.txt");
         Files.writeString(list, "# our exits\n127.0.0.1:" + up1.port() + "\n");
         Path file = dir.resolve("gw.yaml");
-        Files.writeString(file, "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\npools:\n  p:\n    upstream-files: [upstreams.txt]\n");
+        Files.writeString(file, TestGateway.allowingLoopback(
+                "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\npools:\n  p:\n    upstream-files: [upstreams.txt]\n"));
         GatewayServer gw = GatewayServer.start(vertx, new ConfigLoader(System::getenv).load(file)).await(10, TimeUnit.SECONDS);
         gw.watch(new ConfigLoader(System::getenv), Duration.ofMillis(200));
         try {

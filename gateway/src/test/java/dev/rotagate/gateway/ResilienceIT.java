@@ -24,7 +24,7 @@ class ResilienceIT extends WithOrigin {
         for (FakeUpstream f : upstreams) {
             yaml.append("      - { url: \"").append(f.url()).append("\", name: ").append(f.name()).append(" }\n");
         }
-        return TestGateway.start(vertx, yaml.toString());
+        return TestGateway.start(vertx, TestGateway.allowingLoopback(yaml.toString(), origin.port()));
     }
 
     private String get(String host, String path) {

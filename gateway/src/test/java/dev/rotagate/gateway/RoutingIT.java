@@ -45,7 +45,8 @@ class RoutingIT extends WithOrigin {
                 + "      - { url: \"" + other.url() + "\", name: other }\n"
                 + "  prov:\n    upstreams:\n"
                 + "      - { url: \"http://cust-acme-sessid-{session}:pw@127.0.0.1:" + provider.port() + "\", name: prov }\n"
-                + "routes:\n  - { match: [\"localhost\"], pool: second }\n");
+                + "routes:\n  - { match: [\"localhost\"], pool: second }\n"
+                + "targets: { allow: [\"127.0.0.0/8\", \"localhost:" + origin.port() + "\"] }\n");
     }
 
     @AfterAll

@@ -15,8 +15,26 @@ public final class TestGateway implements AutoCloseable {
         this.server = server;
     }
 
+    /** The origins of these tests listen on loopback: the target policy allows them as an operator would. */
+    public static final String LOOPBACK_TARGETS = "targets: { allow: [\"127.0.0.0/8\", \"::1\"] }\n";
+
+    /**
+     * {@code yaml} with {@link #LOOPBACK_TARGETS} (and {@code localhost} on {@code localhostPorts}) unless it has a
+     * targets section of its own.
+     */
+    public static String allowingLoopback(String yaml, int... localhostPorts) {
+        if (yaml.startsWith("targets:") || yaml.contains("\ntargets:")) {
+            return yaml;
+        }
+        StringBuilder targets = new StringBuilder(LOOPBACK_TARGETS);
+        for (int port : localhostPorts) {
+            targets.insert(targets.lastIndexOf("]"), ", \"localhost:" + port + "\"");
+        }
+        return yaml + (yaml.endsWith("\n") ? "" : "\n") + targets;
+    }
+
     public static TestGateway start(Vertx vertx, String yaml) throws Exception {
-        GatewayConfig config = new ConfigLoader(System::getenv).parse(yaml, Path.of("test.yaml"));
+        GatewayConfig config = new ConfigLoader(System::getenv).parse(allowingLoopback(yaml), Path.of("test.yaml"));
         return new TestGateway(GatewayServer.start(vertx, config).await(10, TimeUnit.SECONDS));
     }
 

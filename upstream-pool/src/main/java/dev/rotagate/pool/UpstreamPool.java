@@ -1,5 +1,7 @@
 package dev.rotagate.pool;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.config.BansConfig;
 import dev.rotagate.config.BreakerConfig;
@@ -17,9 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
@@ -31,7 +34,7 @@ import java.util.function.Predicate;
  */
 public final class UpstreamPool {
 
-    /** Most tag combinations whose views are kept; others are filtered per request. */
+    /** Most tag lists, and most distinct member sets, whose views are kept (least recently used go first). */
     private static final int MAX_CACHED_VIEWS = 1024;
     /** Sessions remembered per pool; the least recently used go first beyond that. */
     private static final long MAX_SESSIONS = 1_000_000;
@@ -43,7 +46,14 @@ public final class UpstreamPool {
     private final RotationStrategy strategy;
     private final View all;
     private final Map<String, Upstream> byName = new HashMap<>();
-    private final Map<List<String>, View> tagViews = new ConcurrentHashMap<>();
+    /**
+     * Views by the tag list a client sent, and by the members they select: every tag list that selects the same
+     * upstreams shares one view and so one selector, so that clients sending many spellings of a tag set (or many
+     * sets that select the same upstreams) cannot restart the rotation. Tags no upstream carries never get here.
+     */
+    private final Cache<List<String>, View> tagViews = Caffeine.newBuilder().maximumSize(MAX_CACHED_VIEWS).build();
+    private final Cache<List<Upstream>, View> memberViews = Caffeine.newBuilder().maximumSize(MAX_CACHED_VIEWS).build();
+    private final Set<String> knownTags = new HashSet<>();
     private final SessionPins sessions;
     private final UpstreamStates states;
     private final DomainBans bans;
@@ -67,6 +77,7 @@ public final class UpstreamPool {
         this.strategy = strategy;
         this.all = viewOf(this.upstreams);
         this.upstreams.forEach(u -> byName.put(u.name(), u));
+        this.upstreams.forEach(u -> knownTags.addAll(u.tags()));
         this.sessions = sessions;
         this.states = states;
         this.bans = bans;
@@ -135,9 +146,17 @@ public final class UpstreamPool {
         return bans;
     }
 
-    /** True when some upstream carries every one of {@code tags}. */
+    /** True when some upstream carries every one of {@code tags}; a tag no upstream carries is refused uncached. */
     public boolean hasUpstreamWithTags(List<String> tags) {
-        return tags.isEmpty() || tagView(tags).members().length > 0;
+        if (tags.isEmpty()) {
+            return true;
+        }
+        for (String t : tags) {
+            if (!knownTags.contains(t)) {
+                return false;
+            }
+        }
+        return tagView(tags).members().length > 0;
     }
 
     /**
@@ -291,7 +310,7 @@ public final class UpstreamPool {
     }
 
     private View tagView(List<String> tags) {
-        View cached = tagViews.get(tags);
+        View cached = tagViews.getIfPresent(tags);
         if (cached != null) {
             return cached;
         }
@@ -301,10 +320,8 @@ public final class UpstreamPool {
                 members.add(u);
             }
         }
-        View v = viewOf(members);
-        if (tagViews.size() < MAX_CACHED_VIEWS) {
-            tagViews.put(List.copyOf(tags), v);
-        }
+        View v = memberViews.get(List.copyOf(members), this::viewOf);
+        tagViews.put(List.copyOf(tags), v);
         return v;
     }
 

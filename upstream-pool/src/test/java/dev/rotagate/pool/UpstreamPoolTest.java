@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.pool.select.RotationStrategy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -103,5 +108,46 @@ class UpstreamPoolTest {
         assertThat(u.isTemplated()).isTrue();
         assertThat(u.usernameFor("abc")).isEqualTo("customer-acme-sessid-abc");
         assertThat(u.url().toString()).doesNotContain("pw@");
+    }
+
+    @Test
+    void tenThousandDistinctTagHintsLeaveRoundRobinEvenOverTheTaggedUpstreams() {
+        String[] many = new String[16];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "t" + i;
+        }
+        String[] withUs = new String[many.length + 1];
+        System.arraycopy(many, 0, withUs, 0, many.length);
+        withUs[many.length] = "us";
+        List<Upstream> ups = List.of(Upstreams.of("a", 1, 0, withUs), Upstreams.of("b", 1, 0, withUs),
+                Upstreams.of("c", 1, 0, withUs), Upstreams.of("de", 1, 0, "de"));
+        UpstreamPool pool = pool(ups);
+        java.util.Random random = new Random(42);
+        Map<String, Integer> counts = new TreeMap<>();
+
+        for (int i = 0; i < 10_000; i++) {
+            List<String> tags = new ArrayList<>(List.of("us"));
+            for (String t : many) {
+                if (random.nextBoolean()) {
+                    tags.add(t);
+                }
+            }
+            Collections.shuffle(tags, random);
+            assertThat(pool.hasUpstreamWithTags(tags)).isTrue();
+            counts.merge(pickAndRelease(pool, null, tags).name(), 1, Integer::sum);
+        }
+
+        assertThat(counts).containsOnlyKeys("a", "b", "c");
+        assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(3333, 3334));
+    }
+
+    @Test
+    void tagsNoUpstreamCarriesAreRefusedWithoutBeingRemembered() {
+        UpstreamPool pool = pool(List.of(Upstreams.of("a", 1, 0, "us"), Upstreams.of("b", 1, 0, "de")));
+        for (int i = 0; i < 5_000; i++) {
+            assertThat(pool.hasUpstreamWithTags(List.of("us", "x" + i))).isFalse();
+        }
+        assertThat(pool.hasUpstreamWithTags(List.of("us", "de"))).as("known tags, no upstream carries both").isFalse();
+        assertThat(pool.hasUpstreamWithTags(List.of("us"))).isTrue();
     }
 }

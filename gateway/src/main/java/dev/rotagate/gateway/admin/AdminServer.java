@@ -15,14 +15,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The operator's listener: {@code /healthz}, {@code /readyz}, the JSON API, {@code /metrics} and the status page.
- * With {@code admin.token} every POST needs {@code Authorization: Bearer <token>}.
+ * With {@code admin.token} everything but {@code /healthz} and {@code /readyz} needs the token — reads too, since
+ * the report names every upstream: {@code Authorization: Bearer <token>}, or HTTP Basic with the token as the
+ * password (what a browser asks for on the status page).
  */
 public final class AdminServer {
 
@@ -54,9 +54,9 @@ public final class AdminServer {
     public Future<AdminServer> start() {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
-        router.post().handler(this::checkToken);
         router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(this::ready);
+        router.route().handler(this::checkToken); // after the probes' routes: everything below needs the token
         router.get("/api/upstreams").handler(rc -> json(rc, 200, new JsonArray(
                 gateway.report().upstreams().stream().map(JsonRenderer::upstream).toList())));
         router.get("/api/report").handler(rc -> json(rc, 200, JsonRenderer.render(gateway.report())));
@@ -81,19 +81,13 @@ public final class AdminServer {
     }
 
     private void checkToken(RoutingContext rc) {
-        if (config.token() == null) {
+        if (config.token() == null || AdminToken.matches(config.token(), rc.request().getHeader("Authorization"))) {
             rc.next();
             return;
         }
-        String header = rc.request().getHeader("Authorization");
-        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
-        byte[] expected = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, expected)) {
-            rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"rotagate-admin\"");
-            json(rc, 401, new JsonObject().put("error", "this needs Authorization: Bearer <admin.token>"));
-            return;
-        }
-        rc.next();
+        rc.response().putHeader("WWW-Authenticate", "Basic realm=\"rotagate-admin\", charset=\"UTF-8\"");
+        json(rc, 401, new JsonObject().put("error", "this needs Authorization: Bearer <admin.token>"
+                + " (or Basic with the token as the password)"));
     }
 
     private void ready(RoutingContext rc) {

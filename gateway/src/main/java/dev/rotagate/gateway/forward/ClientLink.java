@@ -26,6 +26,15 @@ public interface ClientLink {
     /** After the answer that opened a byte stream: the protocol's codecs go, the rest is bytes both ways. */
     void rawFromNowOn();
 
+    /** Over {@code server.max-connections}: its first request is refused ({@code 503 overloaded}) and it closes. */
+    boolean overLimit();
+
+    /** The user whose connection slot this connection holds; null: none. */
+    String user();
+
+    /** The connection now holds a slot of {@code user}'s; {@code release} gives it back when it closes. */
+    void heldBy(String user, Runnable release);
+
     /** Writes {@code answer} (null: none), then closes within a second. */
     void closeWith(Object answer);
 }

@@ -1,6 +1,7 @@
 package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.FailureKind;
+import dev.rotagate.common.HostAndPort;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.FailureClassifier;
@@ -37,9 +38,12 @@ public final class Dispatcher {
     private final HttpConnections httpConnections;
     private final RetryBudget budget;
     private final int maxAttempts;
+    private final TargetPolicy targets;
 
-    public Dispatcher(Router router, Dialer connector, HttpConnections httpConnections, RetryBudget budget, int maxAttempts) {
+    public Dispatcher(Router router, Dialer connector, HttpConnections httpConnections, RetryBudget budget, int maxAttempts,
+                      TargetPolicy targets) {
         this.router = router;
+        this.targets = targets;
         this.connector = connector;
         this.httpConnections = httpConnections;
         this.budget = budget;
@@ -60,6 +64,10 @@ public final class Dispatcher {
 
     /** An upstream for a request, avoiding {@code excluded}; or a {@link GatewayError} (unknown route 400, none 503). */
     public Future<Selection> select(ProxyRequest request, Collection<Upstream> excluded) {
+        String refusal = targets.refusal(request.target());
+        if (refusal != null) {
+            return Future.failedFuture(targets.denied(request.target(), refusal));
+        }
         Router.Route route;
         try {
             route = router.route(request);
@@ -78,17 +86,18 @@ public final class Dispatcher {
         return Future.succeededFuture(new Selection(attempt, session, fresh));
     }
 
-    /** A tunnel to the request's target, retried on other upstreams after proxy faults. */
-    public Future<Tunnel> openTunnel(ProxyRequest request) {
+    /** A tunnel to the request's target, retried on other upstreams after proxy faults; {@code loop}: the client's. */
+    public Future<Tunnel> openTunnel(ProxyRequest request, EventLoop loop) {
         budget.requestStarted();
-        return tryTunnel(request, new ArrayList<>(maxAttempts), null)
+        return tryTunnel(request, loop, new ArrayList<>(maxAttempts), null)
                 .onFailure(e -> budget.requestEnded());
     }
 
-    private Future<Tunnel> tryTunnel(ProxyRequest request, List<Upstream> tried, UpstreamFailure previous) {
+    private Future<Tunnel> tryTunnel(ProxyRequest request, EventLoop loop, List<Upstream> tried, UpstreamFailure previous) {
         return select(request, tried).recover(e -> Future.failedFuture(previous != null ? previous : e)).compose(selection -> {
             Attempt attempt = selection.attempt();
-            return connector.connect(attempt.upstream(), request.target(), selection.session())
+            return dialTarget(selection, request, loop).compose(target -> connector.connect(attempt.upstream(), target,
+                            selection.session())
                     .map(socket -> {
                         attempt.succeeded();
                         return new Tunnel(attempt, socket, tried.size() + 1);
@@ -101,8 +110,8 @@ public final class Dispatcher {
                         if (!failure.kind().isProxyFault() || tried.size() >= maxAttempts || !budget.tryStartRetry()) {
                             return Future.failedFuture(failure);
                         }
-                        return tryTunnel(request, tried, failure).onComplete(ar -> budget.retryEnded());
-                    });
+                        return tryTunnel(request, loop, tried, failure).onComplete(ar -> budget.retryEnded());
+                    }));
         });
     }
 
@@ -122,9 +131,13 @@ public final class Dispatcher {
         return select(request, retries.tried()).recover(e -> Future.failedFuture(previous != null ? previous : e))
                 .compose(selection -> {
                     Upstream upstream = selection.upstream();
-                    return httpConnections.acquire(loop, upstream, request.target(), selection.session(), selection.sessionIsFresh())
+                    return dialTarget(selection, request, loop).compose(target -> httpConnections.acquire(loop, upstream,
+                                    target, selection.session(), selection.sessionIsFresh()))
                             .map(c -> new Connected(selection, c))
                             .recover(e -> {
+                                if (e instanceof GatewayError) {
+                                    return Future.failedFuture(e); // the target's own problem: dialTarget gave the slot back
+                                }
                                 UpstreamFailure failure = FailureClassifier.classify(e, upstream, request.target());
                                 selection.attempt().failed(failure.kind(), failure);
                                 selection.attempt().finish(0, 0);
@@ -135,6 +148,12 @@ public final class Dispatcher {
                                 return connectHttp(request, loop, retries, replay, failure);
                             });
                 });
+    }
+
+    /** Where to connect through the chosen upstream; a refused or unresolvable target gives the attempt back. */
+    private Future<HostAndPort> dialTarget(Selection selection, ProxyRequest request, EventLoop loop) {
+        return targets.dialTarget(selection.upstream(), request.target(), loop)
+                .onFailure(e -> selection.attempt().finish(0, 0));
     }
 
     /** Ends a tunnel: the upstream's slot and the request's place in the retry budget. */

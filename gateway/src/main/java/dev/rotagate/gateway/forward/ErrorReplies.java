@@ -34,11 +34,13 @@ public final class ErrorReplies {
     public static HttpResponseStatus httpStatus(FailureKind kind) {
         return switch (kind) {
             case UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_HANDSHAKE_TIMEOUT, RESPONSE_TIMEOUT -> HttpResponseStatus.GATEWAY_TIMEOUT;
-            case NO_UPSTREAM -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case NO_UPSTREAM, OVERLOADED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
             case BAD_REQUEST, UNKNOWN_ROUTE -> HttpResponseStatus.BAD_REQUEST;
             case REQUEST_TOO_LARGE -> HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             case AUTH_REQUIRED -> HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED;
             case UNSUPPORTED -> HttpResponseStatus.NOT_IMPLEMENTED;
+            case TARGET_DENIED -> HttpResponseStatus.FORBIDDEN;
             case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             default -> HttpResponseStatus.BAD_GATEWAY;
         };
@@ -46,7 +48,7 @@ public final class ErrorReplies {
 
     public static Socks5CommandStatus socks5Status(FailureKind kind) {
         return switch (kind) {
-            case TARGET_FORBIDDEN, AUTH_REQUIRED, UNKNOWN_ROUTE -> Socks5CommandStatus.FORBIDDEN;
+            case TARGET_FORBIDDEN, TARGET_DENIED, AUTH_REQUIRED, UNKNOWN_ROUTE -> Socks5CommandStatus.FORBIDDEN;
             case UPSTREAM_REFUSED, UPSTREAM_UNRESOLVED -> Socks5CommandStatus.NETWORK_UNREACHABLE;
             case TARGET_UNREACHABLE, BAD_REQUEST -> Socks5CommandStatus.HOST_UNREACHABLE; // a target the gateway refuses
             case TARGET_REFUSED -> Socks5CommandStatus.CONNECTION_REFUSED;
@@ -69,13 +71,15 @@ public final class ErrorReplies {
         if (kind == FailureKind.AUTH_REQUIRED) {
             response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"rotagate\"");
         }
-        if (kind == FailureKind.NO_UPSTREAM) {
+        if (kind == FailureKind.NO_UPSTREAM || kind == FailureKind.OVERLOADED || kind == FailureKind.RATE_LIMITED) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
         return response;
     }
 
-    public static FullHttpResponse http(Throwable error, boolean keepAlive) {
-        return http(kindOf(error), String.valueOf(error.getMessage()), keepAlive);
+    /** {@code fullDetail} ({@code server.error-detail: full}): name upstreams by URL (password masked), not by name only. */
+    public static FullHttpResponse http(Throwable error, boolean keepAlive, boolean fullDetail) {
+        String message = error instanceof UpstreamFailure f && !fullDetail ? f.clientMessage() : String.valueOf(error.getMessage());
+        return http(kindOf(error), message, keepAlive);
     }
 }

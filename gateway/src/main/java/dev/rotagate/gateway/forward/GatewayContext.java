@@ -11,5 +11,5 @@ import io.vertx.core.Vertx;
 /** What every client connection shares: built once per gateway (and per config generation). */
 public record GatewayContext(Vertx vertx, Dispatcher dispatcher, HttpConnections httpConnections,
                              ClientAuthenticator authenticator, TimeoutsConfig timeouts, ServerConfig server,
-                             BansConfig bansConfig, DomainBans domainBans, AccessLog accessLog) {
+                             BansConfig bansConfig, DomainBans domainBans, AccessLog accessLog, Admission admission) {
 }

@@ -2,6 +2,7 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.Durations;
 import dev.rotagate.common.FailureKind;
+import dev.rotagate.common.HostAndPort;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.HttpConnection;
@@ -47,6 +48,8 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
     private Dispatcher.Selection selection;
     private Attempt attempt;
     private Upstream upstream;
+    /** Where the chosen upstream's connections go: the target, or for direct:// its checked address. */
+    private HostAndPort dialTarget;
     private UpstreamLeg current;
     private long bytesUp;
 
@@ -68,6 +71,11 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
         HttpExchange exchange = new HttpExchange(ctx, client, request, uri, proxyRequest);
         client.enterExchange(exchange.clientSide);
         ctx.dispatcher().budget().requestStarted();
+        GatewayError refusal = ctx.admission().admit(proxyRequest, client);
+        if (refusal != null) {
+            exchange.fail(refusal);
+            return;
+        }
         exchange.select(null);
     }
 
@@ -82,6 +90,8 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
                 selection = ar.result().selection();
                 attempt = selection.attempt();
                 upstream = attempt.upstream();
+                HostAndPort tunnelTarget = ar.result().connection().tunnelTarget();
+                dialTarget = tunnelTarget != null ? tunnelTarget : uri.target();
             }
             connected(ar.map(Dispatcher.Connected::connection), false);
         });
@@ -90,7 +100,7 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
     /** One more connection to the same upstream, after the pooled one turned out dead. */
     private void reconnect() {
         state = State.CONNECTING;
-        ctx.httpConnections().fresh(upstream, uri.target(), selection.session()).onComplete(ar -> connected(ar, true));
+        ctx.httpConnections().fresh(upstream, dialTarget, selection.session()).onComplete(ar -> connected(ar, true));
     }
 
     private void connected(AsyncResult<HttpConnection> ar, boolean reconnected) {
@@ -237,7 +247,8 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
         // the client connection goes on only if nothing of this request is still to be read
         boolean keepAlive = HttpUtil.isKeepAlive(request) && (replay.complete() || !expectsBody());
         log(ErrorReplies.httpStatus(kind).code(), 0, kind.code());
-        client.exchangeDone(keepAlive, client.socket().write(ErrorReplies.http(error, keepAlive)));
+        client.exchangeDone(keepAlive, client.socket().write(ErrorReplies.http(error, keepAlive,
+                ctx.server().fullErrorDetail())));
     }
 
     /** Part of an answer is out, or the client is gone: the client connection closes. */

@@ -54,7 +54,7 @@ final class ProtocolSwitch implements MessageSocket.Listener {
                 return;
             }
             client.rawFromNowOn();
-            new Relay(client.socket(), up).start(client).onComplete(done -> {
+            new Relay(client.socket(), up, ctx.timeouts().halfClosed()).start(client).onComplete(done -> {
                 Relay.Result r = done.result();
                 finish(upstream, r.clientToUpstream(), r.upstreamToClient(), null);
             });

@@ -6,12 +6,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 
 /**
  * Copies bytes both ways between the client and the upstream: the last owner of both sockets. No copy of the
  * buffers; backpressure by pausing a reader while the other side's write queue is full; TCP half-close passed
  * through — the sockets deliver a FIN after every byte read before it, so it is passed on after them — and both
- * sockets closed as soon as one closes or both directions have ended.
+ * sockets closed as soon as one closes or both directions have ended — or {@code timeouts.half-closed} after the
+ * first direction ended, so that a peer that never finishes its half cannot hold the tunnel open for ever.
  */
 public final class Relay {
 
@@ -24,11 +26,15 @@ public final class Relay {
     private final Pipe up;
     private final Pipe down;
     private final Promise<Result> done = Promise.promise();
+    private final LoopTimer halfClosedTimer;
+    private final long halfClosedMillis;
     private boolean closed;
 
-    public Relay(MessageSocket client, MessageSocket upstream) {
+    public Relay(MessageSocket client, MessageSocket upstream, Duration halfClosed) {
         this.client = client;
         this.upstream = upstream;
+        this.halfClosedMillis = halfClosed.toMillis();
+        this.halfClosedTimer = new LoopTimer(client.eventLoop());
         this.up = new Pipe(client, upstream);
         this.down = new Pipe(upstream, client);
         up.peer = down;
@@ -87,6 +93,8 @@ public final class Relay {
             to.shutdownOutput();
             if (peer.ended) {
                 closeBoth();
+            } else {
+                halfClosedTimer.arm(halfClosedMillis, Relay.this::closeBoth);
             }
         }
 
@@ -101,6 +109,7 @@ public final class Relay {
             return;
         }
         closed = true;
+        halfClosedTimer.cancel();
         Future.all(client.close(), upstream.close()).onComplete(v -> done.tryComplete(new Result(up.bytes, down.bytes)));
     }
 }

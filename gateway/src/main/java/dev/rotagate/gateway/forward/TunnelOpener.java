@@ -30,15 +30,20 @@ public final class TunnelOpener implements MessageSocket.Listener {
 
     /**
      * @param acknowledge writes the protocol's success answer for the open tunnel
-     * @param refusal     the protocol's failure answer for an error
+     * @param answer      the protocol's failure answer for an error
      */
     public static void open(GatewayContext ctx, ClientLink client, ProxyRequest request, String method,
-                            Function<Tunnel, Future<Void>> acknowledge, Function<Throwable, Object> refusal) {
+                            Function<Tunnel, Future<Void>> acknowledge, Function<Throwable, Object> answer) {
         TunnelOpener opener = new TunnelOpener(ctx, client, request, method);
         client.enterTunnel(opener);
-        ctx.dispatcher().openTunnel(request).onComplete(ar -> {
+        GatewayError refusal = ctx.admission().admit(request, client);
+        if (refusal != null) {
+            opener.refused(refusal, answer);
+            return;
+        }
+        ctx.dispatcher().openTunnel(request, client.socket().eventLoop()).onComplete(ar -> {
             if (ar.failed()) {
-                opener.refused(ar.cause(), refusal);
+                opener.refused(ar.cause(), answer);
             } else {
                 opener.opened(ar.result(), acknowledge);
             }
@@ -65,7 +70,7 @@ public final class TunnelOpener implements MessageSocket.Listener {
                 return;
             }
             client.rawFromNowOn();
-            new Relay(client.socket(), tunnel.socket()).start(client).onComplete(done -> {
+            new Relay(client.socket(), tunnel.socket(), ctx.timeouts().halfClosed()).start(client).onComplete(done -> {
                 Relay.Result r = done.result();
                 ctx.dispatcher().finished(tunnel, r.upstreamToClient(), r.clientToUpstream());
                 ctx.accessLog().log(request, method, tunnel.upstream().name(), 200, r.clientToUpstream(),

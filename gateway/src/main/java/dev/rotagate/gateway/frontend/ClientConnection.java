@@ -40,19 +40,28 @@ public final class ClientConnection implements ClientLink {
     /** The protocol's codecs, removed when the connection becomes a byte stream. */
     private String[] codecs = {};
     private HttpRequestReader reader;
+    private final ClientConnections registry;
+    /** Within {@code server.max-connections}; false: served only as far as a refusal of its first request. */
+    private boolean admitted;
+    /** The user whose connection slot this holds, and how to give it back. */
+    private String user;
+    private Runnable releaseUser;
 
-    private ClientConnection(MessageSocket socket, Supplier<GatewayContext> contexts) {
+    private ClientConnection(MessageSocket socket, Supplier<GatewayContext> contexts, ClientConnections registry) {
         this.socket = socket;
         this.contexts = contexts;
+        this.registry = registry;
         this.requestDeadlineMillis = contexts.get().timeouts().request().toMillis();
         this.timer = new LoopTimer(socket.eventLoop());
     }
 
     /** Takes over a new client connection. */
-    public static ClientConnection accept(NetSocket netSocket, Supplier<GatewayContext> contexts, int maxRequestHead) {
+    public static ClientConnection accept(NetSocket netSocket, Supplier<GatewayContext> contexts, int maxRequestHead,
+                                          ClientConnections registry) {
         MessageSocket socket = MessageSocket.of(netSocket);
         socket.allowHalfClosure(); // a client's FIN in a tunnel must not cut the download it is waiting for
-        ClientConnection connection = new ClientConnection(socket, contexts);
+        ClientConnection connection = new ClientConnection(socket, contexts, registry);
+        connection.admitted = registry.opened(connection);
         socket.closeHook(connection::closed);
         HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(Math.min(maxRequestHead, 16 * 1024))
                 .setMaxHeaderSize(maxRequestHead).setMaxChunkSize(64 * 1024);
@@ -163,7 +172,7 @@ public final class ClientConnection implements ClientLink {
         if (phase != Phase.EXCHANGE) {
             return;
         }
-        if (keepAlive && !socket.isInputShutdown()) {
+        if (keepAlive && admitted && !socket.isInputShutdown() && !registry.draining()) {
             enter(Phase.REQUEST_HEAD, reader);
         } else {
             closeAfter(lastWrite);
@@ -232,9 +241,42 @@ public final class ClientConnection implements ClientLink {
         codecs = new String[0];
     }
 
+    @Override
+    public boolean overLimit() {
+        return !admitted;
+    }
+
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public void heldBy(String user, Runnable release) {
+        this.user = user;
+        this.releaseUser = release;
+    }
+
+    /** A request or tunnel is under way (not waiting for one, not closing). */
+    boolean busy() {
+        return phase == Phase.HANDSHAKE || phase == Phase.EXCHANGE || phase == Phase.TUNNEL;
+    }
+
+    /** The gateway is stopping (on this connection's loop): if nothing is under way the connection closes now. */
+    void drain() {
+        if (phase == Phase.DETECTING || phase == Phase.REQUEST_HEAD) {
+            closeAfter(null);
+        }
+    }
+
     private void closed() {
         timer.cancel();
         phase = Phase.CLOSED;
+        registry.closed(this, admitted);
+        if (releaseUser != null) {
+            releaseUser.run();
+            releaseUser = null;
+        }
     }
 
     private void arm(long millis) {

@@ -117,7 +117,7 @@ final class HttpRequestReader implements MessageSocket.Listener {
             FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection established"));
             ok.headers().set(ErrorReplies.UPSTREAM_HEADER, tunnel.upstream().name());
             return connection.socket().write(ok);
-        }, error -> ErrorReplies.http(error, false));
+        }, error -> ErrorReplies.http(error, false, ctx.server().fullErrorDetail()));
     }
 
     /** Answers a request the gateway does not forward; the connection stays when no body is left to skip. */

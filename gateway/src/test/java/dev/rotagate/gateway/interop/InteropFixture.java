@@ -5,6 +5,7 @@ import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.config.ServerConfig;
 import dev.rotagate.gateway.GatewayServer;
+import dev.rotagate.gateway.TestGateway;
 import dev.rotagate.gateway.Transports;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -86,7 +87,8 @@ final class InteropFixture implements AutoCloseable {
     GatewayServer gateway(String yaml) {
         GatewayConfig config;
         try {
-            config = new ConfigLoader(System::getenv).parse(yaml, Path.of("interop.yaml"));
+            config = new ConfigLoader(System::getenv).parse(TestGateway.allowingLoopback(yaml, origin().port()),
+                    Path.of("interop.yaml"));
         } catch (ConfigException e) {
             throw new IllegalStateException("interop gateway config refused: " + e.getMessage() + "\n" + yaml, e);
         }

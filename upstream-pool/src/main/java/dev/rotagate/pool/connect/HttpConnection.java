@@ -63,7 +63,8 @@ public final class HttpConnection {
         return oneOff;
     }
 
-    HostAndPort tunnelTarget() {
+    /** The target this connection is a tunnel to (for direct: the checked address); null through an http:// upstream. */
+    public HostAndPort tunnelTarget() {
         return tunnelTarget;
     }
 }

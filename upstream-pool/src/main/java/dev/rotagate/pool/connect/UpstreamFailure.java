@@ -38,4 +38,9 @@ public final class UpstreamFailure extends RuntimeException {
     public String reason() {
         return reason;
     }
+
+    /** The message for clients: the upstream by its name only, no URL, user or host ({@code server.error-detail: name}). */
+    public String clientMessage() {
+        return upstream.url().scheme().text() + ", " + upstream.name() + " => " + target + ", " + reason;
+    }
 }

@@ -1,0 +1,97 @@
+package dev.rotagate.gateway;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged gateway ({@code target/rotagate.jar}) as a process of its own: for signals, fds and memory. */
+final class GatewayProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("rotagate listening on [^ ]+:(\\d+) ");
+
+    private final Process process;
+    private final Path log;
+
+    private GatewayProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code rotagate serve} with {@code yaml} (which should say {@code listen: 127.0.0.1:0}); waits until it listens. */
+    static GatewayProcess start(Path dir, String yaml) throws IOException {
+        Path config = dir.resolve("rotagate.yaml");
+        Files.writeString(config, yaml);
+        Path log = Files.createTempFile(dir, "gateway", ".log");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", Path.of("target", "rotagate.jar").toString(),
+                "serve", "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        GatewayProcess gateway = new GatewayProcess(p, log);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.port() > 0 || !p.isAlive());
+        if (gateway.port() < 0) {
+            throw new IllegalStateException("the gateway did not start:\n" + gateway.output());
+        }
+        return gateway;
+    }
+
+    /** The port from its "listening" line; -1 before that. */
+    int port() {
+        Matcher m = LISTENING.matcher(output());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    /** SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, or -1 if it is still running after {@code timeout}. */
+    int waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    long openFiles() throws IOException {
+        try (var files = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return files.count();
+        }
+    }
+
+    long rssKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
