@@ -6,6 +6,7 @@ import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.ConfigWatcher;
 import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.config.UserConfig;
 import dev.rotagate.gateway.admin.AdminServer;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
@@ -33,8 +34,10 @@ import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,7 @@ public final class GatewayServer {
         }
         this.current = Generation.build(config, shared, null);
         this.metrics.bind(current.pools());
+        this.metrics.users(userNames(config));
         this.reloadStatus = new ReloadStatus(config, metrics);
         this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
     }
@@ -184,6 +188,7 @@ public final class GatewayServer {
             Generation previous = current;
             Generation g = Generation.build(next, shared, previous);
             metrics.bind(g.pools());
+            metrics.users(userNames(next));
             current = g;
             if (previous.healthChecker() != null) {
                 previous.healthChecker().stop();
@@ -282,6 +287,10 @@ public final class GatewayServer {
         Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
         Future<Void> undeployed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
         return adminClosed.eventually(() -> undeployed).eventually(shared.connector()::close);
+    }
+
+    private static Set<String> userNames(GatewayConfig config) {
+        return config.auth().users().stream().map(UserConfig::username).collect(Collectors.toSet());
     }
 
     /** What the admin API sees of this gateway. */

@@ -3,6 +3,10 @@ package dev.rotagate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotagate.pool.testing.RawHttpClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -18,7 +22,7 @@ class UserLimitsIT extends WithOrigin {
 
     @Test
     void aUserOverItsRateGets429AndOthersAreUntouched() throws Exception {
-        try (TestGateway gw = TestGateway.start(vertx, "listen: 127.0.0.1:0\nauth:\n  users:\n"
+        try (TestGateway gw = TestGateway.start(vertx, "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\nauth:\n  users:\n"
                 + "    - { username: slow, password: pw, rate: 2 }\n    - { username: free, password: pw }\n"
                 + "pools:\n  local:\n    upstreams: [ \"direct://\" ]\n");
              RawHttpClient slow = new RawHttpClient(gw.port());
@@ -36,6 +40,12 @@ class UserLimitsIT extends WithOrigin {
                 assertThat(free.exchange(get("free")).status()).isEqualTo(200);
             }
             assertThat(limited).as("20 requests at 2/s").isGreaterThanOrEqualTo(10);
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + gw.server().adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("rotagate_user_errors_total{kind=\"rate-limited\",user=\"slow\"} " + limited + ".0")
+                    .contains("rotagate_user_requests_total{user=\"free\"} 20.0")
+                    .contains("rotagate_user_upstream_to_client_bytes_total{user=\"free\"} 200.0");
         }
     }
 

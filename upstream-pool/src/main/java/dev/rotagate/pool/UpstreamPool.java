@@ -8,6 +8,7 @@ import dev.rotagate.config.BreakerConfig;
 import dev.rotagate.config.PoolConfig;
 import dev.rotagate.pool.resilience.Attempt;
 import dev.rotagate.pool.resilience.DomainBans;
+import dev.rotagate.pool.resilience.FaultJudge;
 import dev.rotagate.pool.resilience.UpstreamHealth;
 import dev.rotagate.pool.resilience.UpstreamState;
 import dev.rotagate.pool.resilience.UpstreamStates;
@@ -38,6 +39,8 @@ public final class UpstreamPool {
     private static final int MAX_CACHED_VIEWS = 1024;
     /** Sessions remembered per pool; the least recently used go first beyond that. */
     private static final long MAX_SESSIONS = 1_000_000;
+    /** How long a target's failures are remembered to tell its faults from an upstream's. */
+    private static final Duration CORRELATION_WINDOW = Duration.ofMinutes(1);
     /** Strategy picks that may be filtered out before a scan over every member. */
     private static final int PICK_ATTEMPTS = 3;
 
@@ -58,6 +61,7 @@ public final class UpstreamPool {
     private final UpstreamStates states;
     private final DomainBans bans;
     private final BreakerConfig.Panic panic;
+    private final FaultJudge judge;
     private Duration sessionTtl = Duration.ZERO;
 
     /** The members that carry a set of tags, a selector over just them, and whether their weights are all equal. */
@@ -82,6 +86,7 @@ public final class UpstreamPool {
         this.states = states;
         this.bans = bans;
         this.panic = states.config().panic();
+        this.judge = new FaultJudge(CORRELATION_WINDOW, states.ticker());
         states.setMembers(this.upstreams);
     }
 
@@ -257,9 +262,9 @@ public final class UpstreamPool {
         }
         if (!permitted) {
             // panic mode: used against its breaker; the report must not count as a trial call
-            return new Attempt(u, states, false);
+            return new Attempt(u, states, judge, false);
         }
-        return new Attempt(u, states, true);
+        return new Attempt(u, states, judge, true);
     }
 
     private boolean noneEligible(View view, Collection<Upstream> excluded) {

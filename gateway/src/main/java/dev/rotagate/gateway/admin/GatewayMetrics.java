@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -83,8 +84,16 @@ public final class GatewayMetrics {
                 .tag("result", applied ? "applied" : "rejected").register(registry).increment();
     }
 
+    private final UserMetrics users = new UserMetrics(registry);
+
+    /** The configured users, who get series of their own (a reload may change them). */
+    public void users(Set<String> names) {
+        users.configure(names);
+    }
+
     /** One finished request or tunnel, as the access log sees it. */
-    public void requestDone(String protocol, long up, long down, String errorKind) {
+    public void requestDone(String protocol, String user, long up, long down, String errorKind) {
+        users.done(user, !protocol.equals("http"), up, down, errorKind);
         requests.computeIfAbsent(protocol, p -> Counter.builder("rotagate_requests").description(
                 "Requests and tunnels by client protocol").tag("protocol", p).register(registry)).increment();
         bytesUp.increment(up);

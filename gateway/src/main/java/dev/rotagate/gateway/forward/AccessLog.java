@@ -27,7 +27,7 @@ public final class AccessLog {
 
     public void log(ProxyRequest request, String method, String upstream, int status, long bytesUp,
                     long bytesDown, long startNanos, String error) {
-        metrics.requestDone(request.protocol().text(), bytesUp, bytesDown, error);
+        metrics.requestDone(request.protocol().text(), request.hints().user(), bytesUp, bytesDown, error);
         if (!LOG.isInfoEnabled()) {
             return;
         }

@@ -9,6 +9,7 @@ import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.HttpConnections;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import dev.rotagate.pool.resilience.Attempt;
+import dev.rotagate.pool.resilience.FaultJudge;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -104,10 +105,10 @@ public final class Dispatcher {
                     })
                     .recover(e -> {
                         UpstreamFailure failure = FailureClassifier.classify(e, attempt.upstream(), request.target());
-                        attempt.failed(failure.kind(), failure);
+                        FaultJudge.Verdict verdict = attempt.failed(failure.kind(), failure);
                         attempt.finish(0, 0);
                         tried.add(attempt.upstream());
-                        if (!failure.kind().isProxyFault() || tried.size() >= maxAttempts || !budget.tryStartRetry()) {
+                        if (verdict == FaultJudge.Verdict.TARGET || tried.size() >= maxAttempts || !budget.tryStartRetry()) {
                             return Future.failedFuture(failure);
                         }
                         return tryTunnel(request, loop, tried, failure).onComplete(ar -> budget.retryEnded());
@@ -139,9 +140,9 @@ public final class Dispatcher {
                                     return Future.failedFuture(e); // the target's own problem: dialTarget gave the slot back
                                 }
                                 UpstreamFailure failure = FailureClassifier.classify(e, upstream, request.target());
-                                selection.attempt().failed(failure.kind(), failure);
+                                FaultJudge.Verdict verdict = selection.attempt().failed(failure.kind(), failure);
                                 selection.attempt().finish(0, 0);
-                                if (!retries.mayRetryElsewhere(failure.kind(), false, replay)) {
+                                if (!retries.mayRetryElsewhere(verdict, false, replay)) {
                                     return Future.failedFuture(failure);
                                 }
                                 retries.movedOn(upstream);

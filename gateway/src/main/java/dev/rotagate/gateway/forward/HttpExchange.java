@@ -3,12 +3,14 @@ package dev.rotagate.gateway.forward;
 import dev.rotagate.common.Durations;
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.FailureClassifier;
 import dev.rotagate.pool.connect.HttpConnection;
 import dev.rotagate.pool.connect.MessageSocket;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import dev.rotagate.pool.resilience.Attempt;
+import dev.rotagate.pool.resilience.FaultJudge;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -217,8 +219,8 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
 
     /** A failure before any answer byte: counted against the upstream, then retried elsewhere if the policy allows. */
     private void upstreamFailed(UpstreamFailure failure, boolean maySent) {
-        attempt.failed(failure.kind(), failure);
-        if (retries.mayRetryElsewhere(failure.kind(), maySent, replay)) {
+        FaultJudge.Verdict verdict = attempt.failed(failure.kind(), failure);
+        if (retries.mayRetryElsewhere(verdict, maySent, replay)) {
             retryElsewhere(failure);
         } else {
             fail(failure);
@@ -303,8 +305,14 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
         ctx.accessLog().ban(upstream.name(), uri.target().host(), status, cooldown);
     }
 
+    /**
+     * Something went wrong with the answer: on {@code direct://} that is the target's doing; through a proxy it may be
+     * either's, and the {@link FaultJudge} decides.
+     */
     private UpstreamFailure failure(FailureKind kind, String reason) {
-        return new UpstreamFailure(kind, upstream, uri.target(), reason, null);
+        UpstreamFailure.Blame blame = upstream.url().scheme() == UpstreamScheme.DIRECT
+                ? UpstreamFailure.Blame.TARGET : UpstreamFailure.Blame.EITHER;
+        return new UpstreamFailure(kind, blame, upstream, uri.target(), reason, null);
     }
 
     private void startResponseTimer() {

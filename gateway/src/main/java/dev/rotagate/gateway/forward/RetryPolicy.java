@@ -1,7 +1,7 @@
 package dev.rotagate.gateway.forward;
 
-import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.resilience.FaultJudge;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +47,12 @@ final class RetryPolicy {
         return true;
     }
 
-    /** A failure before any answer byte: another upstream, if it was the proxy's fault and nothing forbids it. */
-    boolean mayRetryElsewhere(FailureKind kind, boolean maySent, RequestReplay replay) {
-        if (!kind.isProxyFault() || !replay.whole() || maySent && !idempotent
+    /**
+     * A failure before any answer byte: another upstream, unless the evidence says the target is at fault (another
+     * upstream would fail the same way) or something else forbids it.
+     */
+    boolean mayRetryElsewhere(FaultJudge.Verdict verdict, boolean maySent, RequestReplay replay) {
+        if (verdict == FaultJudge.Verdict.TARGET || !replay.whole() || maySent && !idempotent
                 || tried.size() + 1 >= dispatcher.maxAttempts()) {
             return false;
         }

@@ -88,6 +88,10 @@ public final class FailureClassifier {
             if (statusText.toLowerCase(Locale.ROOT).contains("unable to connect")) {
                 return failure(FailureKind.TARGET_UNREACHABLE, upstream, target, reason, e);
             }
+            if (hasBody(e.headers())) {
+                // an unmarked 5xx page: the proxy's, or one it passed on from the target; correlation decides
+                return new UpstreamFailure(FailureKind.UPSTREAM_ERROR, UpstreamFailure.Blame.EITHER, upstream, target, reason, e);
+            }
         }
         return failure(FailureKind.UPSTREAM_ERROR, upstream, target, reason, e);
     }
@@ -117,6 +121,14 @@ public final class FailureClassifier {
             return failure(FailureKind.UPSTREAM_ERROR, upstream, target, "upstream closed the connection during the handshake", e);
         }
         return failure(FailureKind.UPSTREAM_ERROR, upstream, target, "bad handshake answer (" + tail + ")", e);
+    }
+
+    private static boolean hasBody(HttpHeaders headers) {
+        if (headers == null) {
+            return false;
+        }
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        return headers.contains(HttpHeaderNames.TRANSFER_ENCODING) || length != null && !length.trim().equals("0");
     }
 
     /**

@@ -10,14 +10,28 @@ import dev.rotagate.pool.Upstream;
  */
 public final class UpstreamFailure extends RuntimeException {
 
+    /**
+     * Who the evidence points at. UPSTREAM and TARGET follow the kind; EITHER is for what the proxy and the target
+     * could both have caused — no answer in time, a close before the answer, a malformed answer, an unmarked 5xx —
+     * which the {@code FaultJudge} tells apart by correlation.
+     */
+    public enum Blame { UPSTREAM, TARGET, EITHER }
+
     private final FailureKind kind;
+    private final Blame blame;
     private final transient Upstream upstream;
     private final HostAndPort target;
     private final String reason;
 
     public UpstreamFailure(FailureKind kind, Upstream upstream, HostAndPort target, String reason, Throwable cause) {
+        this(kind, kind.isProxyFault() ? Blame.UPSTREAM : Blame.TARGET, upstream, target, reason, cause);
+    }
+
+    public UpstreamFailure(FailureKind kind, Blame blame, Upstream upstream, HostAndPort target, String reason,
+                           Throwable cause) {
         super(upstream.url().scheme().text() + ", " + upstream.describe() + " => " + target + ", " + reason, cause, false, false);
         this.kind = kind;
+        this.blame = blame;
         this.upstream = upstream;
         this.target = target;
         this.reason = reason;
@@ -25,6 +39,10 @@ public final class UpstreamFailure extends RuntimeException {
 
     public FailureKind kind() {
         return kind;
+    }
+
+    public Blame blame() {
+        return blame;
     }
 
     public Upstream upstream() {

@@ -2,27 +2,33 @@ package dev.rotagate.pool.resilience;
 
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.connect.UpstreamFailure;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One use of an upstream: a slot taken and a breaker permit held. It reports to the breaker exactly once — success,
- * failure (only proxy faults count), or cancelled (the permit is given back) — and gives the slot back once.
+ * failure (only the upstream's own faults count), or cancelled (the permit is given back) — and gives the slot back
+ * once. A failure the upstream and the target could both have caused goes to the {@link FaultJudge} first.
  */
 public final class Attempt {
 
     private final Upstream upstream;
     private final UpstreamStates states;
+    private final FaultJudge judge;
     private final long startTimestamp;
     /** The breaker the permit came from (a reload may give the upstream a new one meanwhile). */
     private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
     /** False for a panic-mode use without a permit: nothing may be reported to the breaker then. */
     private final boolean holdsPermit;
     private boolean reported;
+    /** What {@link #failed} concluded, once it was called. */
+    private FaultJudge.Verdict verdict;
     private boolean finished;
 
-    public Attempt(Upstream upstream, UpstreamStates states, boolean holdsPermit) {
+    public Attempt(Upstream upstream, UpstreamStates states, FaultJudge judge, boolean holdsPermit) {
         this.upstream = upstream;
         this.states = states;
+        this.judge = judge;
         this.holdsPermit = holdsPermit;
         this.breaker = upstream.health().breaker();
         this.startTimestamp = breaker.getCurrentTimestamp();
@@ -42,17 +48,39 @@ public final class Attempt {
             breaker.onSuccess(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit());
         }
         states.onSuccess(upstream);
+        judge.succeeded(upstream);
     }
 
-    /** It failed: a proxy fault counts against the upstream; any other kind means the upstream itself worked. */
-    public void failed(FailureKind kind, Throwable cause) {
+    /**
+     * It failed, and what that says about the upstream: a proxy fault counts against it; any other kind means the
+     * upstream itself worked; a failure either could have caused is judged by correlation ({@link FaultJudge}).
+     * Reports once: a second call only repeats the verdict.
+     */
+    public FaultJudge.Verdict failed(FailureKind kind, Throwable cause) {
         if (reported) {
-            return;
+            return verdict != null ? verdict : FaultJudge.Verdict.UNKNOWN;
         }
-        if (!kind.isProxyFault()) {
-            succeeded();
-            return;
+        verdict = verdict(kind, cause);
+        switch (verdict) {
+            case TARGET -> succeeded();
+            case UNKNOWN -> cancelled();
+            case UPSTREAM -> countFault(kind, cause);
         }
+        return verdict;
+    }
+
+    private FaultJudge.Verdict verdict(FailureKind kind, Throwable cause) {
+        if (cause instanceof UpstreamFailure f) {
+            return switch (f.blame()) {
+                case UPSTREAM -> FaultJudge.Verdict.UPSTREAM;
+                case TARGET -> FaultJudge.Verdict.TARGET;
+                case EITHER -> judge.judge(upstream, f.target());
+            };
+        }
+        return kind.isProxyFault() ? FaultJudge.Verdict.UPSTREAM : FaultJudge.Verdict.TARGET;
+    }
+
+    private void countFault(FailureKind kind, Throwable cause) {
         reported = true;
         if (holdsPermit) {
             breaker.onError(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit(),

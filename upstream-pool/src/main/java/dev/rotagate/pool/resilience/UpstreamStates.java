@@ -161,6 +161,11 @@ public final class UpstreamStates {
         return n;
     }
 
+    /** The clock the states run on (also the fault judge's window). */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     public BreakerConfig config() {
         return config;
     }

@@ -21,6 +21,7 @@ class AttemptTest {
     private final Upstream upstream = new Upstream(new UpstreamConfig("u", UpstreamUrl.parse("http://10.0.0.1:1"), 1, List.of()),
             0, UpstreamHealth.create("u", config, Duration.ofSeconds(30), nanos::get, UpstreamState.HEALTHY));
     private final UpstreamStates states = new UpstreamStates("p", config, nanos::get, () -> 0L);
+    private final FaultJudge judge = new FaultJudge(Duration.ofMinutes(1), nanos::get);
 
     {
         states.setMembers(List.of(upstream));
@@ -29,7 +30,7 @@ class AttemptTest {
     private Attempt begin() {
         assertThat(upstream.health().breaker().tryAcquirePermission()).isTrue();
         assertThat(upstream.tryStart()).isTrue();
-        return new Attempt(upstream, states, true);
+        return new Attempt(upstream, states, judge, true);
     }
 
     @Test
@@ -78,7 +79,7 @@ class AttemptTest {
         for (int round = 0; round < 5; round++) { // far more rounds than the 3 trial permits
             assertThat(breaker.tryAcquirePermission()).isTrue();
             assertThat(upstream.tryStart()).isTrue();
-            new Attempt(upstream, states, true).finish(0, 0); // never reported: cancelled
+            new Attempt(upstream, states, judge, true).finish(0, 0); // never reported: cancelled
         }
 
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
