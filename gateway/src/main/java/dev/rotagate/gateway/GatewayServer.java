@@ -314,6 +314,11 @@ public final class GatewayServer {
         public JsonObject configStatus() {
             return reloadStatus.json();
         }
+
+        @Override
+        public boolean draining() {
+            return connections.draining();
+        }
     }
 
     private void accept(NetSocket socket) {

@@ -3,8 +3,8 @@ package dev.rotagate.gateway;
 import dev.rotagate.config.ConfigException;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
-import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.config.ConfigWatcher;
+import dev.rotagate.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /** Runs the gateway until the process is stopped. */
 @Command(name = "serve", description = "Run the gateway.")
@@ -53,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         ConfigWatcher watcher = gateway.watch(ConfigLoader.withSystemEnv(), Duration.ofSeconds(1));
-        reloadOnHangup(watcher);
+        AtomicInteger stopSignals = new AtomicInteger();
+        reloadOnHangup(watcher, stopSignals);
         CountDownLatch stopped = new CountDownLatch(1);
         Duration drainTimeout = c.server().drainTimeout();
         Runnable stop = () -> {
@@ -71,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             stopped.countDown();
         };
-        if (!stopOnSignals(stop, gateway)) {
+        if (!stopOnSignals(stop, gateway, stopSignals)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "rotagate-shutdown"));
         }
         stopped.await();
@@ -83,11 +85,10 @@ final class ServeCommand implements Callable<Integer> {
      * False when this JVM does not let us handle them (then a shutdown hook drains).
      */
     @SuppressWarnings("restriction")
-    private static boolean stopOnSignals(Runnable stop, GatewayServer gateway) {
-        AtomicInteger received = new AtomicInteger();
+    private static boolean stopOnSignals(Runnable stop, GatewayServer gateway, AtomicInteger received) {
         try {
             for (String name : new String[] {"TERM", "INT"}) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                Signal.handle(new Signal(name), signal -> {
                     if (received.incrementAndGet() == 1) {
                         LOG.info("SIG{}: stopping; requests and tunnels in flight may finish (a second signal cuts them)",
                                 signal.getName());
@@ -104,11 +105,15 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code kill -HUP}: reload now instead of within the next second. */
+    /** {@code kill -HUP}: reload now instead of within the next second; not any more once stopping. */
     @SuppressWarnings("restriction")
-    private static void reloadOnHangup(ConfigWatcher watcher) {
+    private static void reloadOnHangup(ConfigWatcher watcher, AtomicInteger stopSignals) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            Signal.handle(new Signal("HUP"), signal -> {
+                if (stopSignals.get() > 0) {
+                    LOG.info("SIGHUP ignored: stopping");
+                    return;
+                }
                 LOG.info("SIGHUP: reloading the config");
                 watcher.checkNow();
             });

@@ -70,15 +70,6 @@ class ReloadIT extends WithOrigin {
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    /** The sha-256 of what /stream/N sends: its 64 KiB pattern over and over. */
-    private static String streamSha(long n) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] piece = TestOrigin.bytes(64 * 1024);
-        for (long left = n; left > 0; left -= piece.length) {
-            sha.update(piece, 0, (int) Math.min(piece.length, left));
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
 
     @Test
     void aLongDownloadSurvivesAValidAndABrokenEditWhileTheValidOneTakesEffect() throws Exception {
@@ -139,7 +130,7 @@ class ReloadIT extends WithOrigin {
                 read += n;
             }
             assertThat(head.status()).isEqualTo(200);
-            assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(streamSha(size));
+            assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(TestOrigin.streamSha256(size));
             assertThat(ms).isLessThan(3000);
         } finally {
             gw.close().await(10, TimeUnit.SECONDS);

@@ -32,14 +32,6 @@ class ShutdownIT extends WithOrigin {
                 + "pools:\n  local:\n    upstreams: [ \"direct://\" ]\n");
     }
 
-    private static String sha256OfStream(long n) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] piece = TestOrigin.bytes(64 * 1024);
-        for (long left = n; left > 0; left -= piece.length) {
-            sha.update(piece, 0, (int) Math.min(piece.length, left));
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
 
     private static void assertCleanLog(String log) {
         assertThat(log).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("ERROR");
@@ -72,7 +64,7 @@ class ShutdownIT extends WithOrigin {
             }
 
             assertThat(read).isEqualTo(size);
-            assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(sha256OfStream(size));
+            assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(TestOrigin.streamSha256(size));
             assertThat(gw.waitFor(Duration.ofSeconds(20))).as(gw.output()).isEqualTo(0);
             assertThat(gw.output()).contains("1 request(s) and tunnel(s) in flight, 1 finished, 0 cut");
             assertCleanLog(gw.output());

@@ -119,4 +119,25 @@ class TargetFaultIT extends WithOrigin {
             }
         }
     }
+
+    @Test
+    void anUpstreamThatNeverAnswersIsEjectedEvenWhenEveryoneScrapesOneSite() throws Exception {
+        try (FakeUpstream a = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "a");
+             FakeUpstream b = FakeUpstream.start(vertx, FakeUpstream.Mode.RELAY, "b");
+             FakeUpstream silent = FakeUpstream.start(vertx, FakeUpstream.Mode.HANG, "silent");
+             TestGateway gw = TestGateway.start(vertx, "listen: 127.0.0.1:0\n"
+                     + "timeouts: { connect: 1s, handshake: 1s, response: 1s }\n"
+                     + "breaker: { consecutive-failures: 3 }\nretry: { attempts: 3, budget-percent: 100 }\n"
+                     + "pools:\n  p:\n    upstreams:\n" + TestGateway.list(a.url(), b.url(), silent.url()))) {
+            Upstream s = gw.server().pools().get(0).upstream("127.0.0.1:" + silent.port());
+            for (int i = 0; i < 30 && s.health().state() == UpstreamState.HEALTHY; i++) {
+                try (RawHttpClient c = new RawHttpClient(gw.port())) {
+                    assertThat(c.exchange("GET " + origin.url("/bytes/1") + " HTTP/1.1\r\nHost: x\r\n\r\n").status())
+                            .as("the retry elsewhere answers").isEqualTo(200);
+                }
+            }
+            assertThat(s.health().state()).as("the silent one, blamed because the site works elsewhere")
+                    .isEqualTo(UpstreamState.EJECTED);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.rotagate.pool;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.config.BansConfig;
 import dev.rotagate.config.BreakerConfig;
 import dev.rotagate.config.PoolConfig;
@@ -62,6 +63,7 @@ public final class UpstreamPool {
     private final DomainBans bans;
     private final BreakerConfig.Panic panic;
     private final FaultJudge judge;
+    private final boolean hasDirect;
     private Duration sessionTtl = Duration.ZERO;
 
     /** The members that carry a set of tags, a selector over just them, and whether their weights are all equal. */
@@ -87,6 +89,7 @@ public final class UpstreamPool {
         this.bans = bans;
         this.panic = states.config().panic();
         this.judge = new FaultJudge(CORRELATION_WINDOW, states.ticker());
+        this.hasDirect = this.upstreams.stream().anyMatch(u -> u.url().scheme() == UpstreamScheme.DIRECT);
         states.setMembers(this.upstreams);
     }
 
@@ -149,6 +152,11 @@ public final class UpstreamPool {
 
     public DomainBans bans() {
         return bans;
+    }
+
+    /** True when some upstream connects to targets itself ({@code direct://}): then the gateway resolves names. */
+    public boolean hasDirectUpstream() {
+        return hasDirect;
     }
 
     /** True when some upstream carries every one of {@code tags}; a tag no upstream carries is refused uncached. */

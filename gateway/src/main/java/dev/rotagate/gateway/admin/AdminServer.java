@@ -36,6 +36,9 @@ public final class AdminServer {
         UpstreamState enabledState();
 
         JsonObject configStatus();
+
+        /** The gateway is stopping: not ready for new work. */
+        boolean draining();
     }
 
     private final Vertx vertx;
@@ -91,6 +94,10 @@ public final class AdminServer {
     }
 
     private void ready(RoutingContext rc) {
+        if (gateway.draining()) {
+            json(rc, 503, new JsonObject().put("ready", false).put("draining", true));
+            return;
+        }
         List<String> down = new ArrayList<>();
         for (UpstreamPool pool : gateway.pools()) {
             if (pool.states().eligibleCount() == 0) {

@@ -58,7 +58,7 @@ public final class Admission {
         if (s == null) {
             return null;
         }
-        if (s.maxConnections > 0 && client.user() == null) {
+        if (s.maxConnections > 0 && !request.hints().user().equals(client.user())) {
             if (s.connections.incrementAndGet() > s.maxConnections) {
                 s.connections.decrementAndGet();
                 return new GatewayError(FailureKind.RATE_LIMITED, "user " + request.user() + " is at its max-connections ("

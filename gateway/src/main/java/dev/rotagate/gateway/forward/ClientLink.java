@@ -32,7 +32,10 @@ public interface ClientLink {
     /** The user whose connection slot this connection holds; null: none. */
     String user();
 
-    /** The connection now holds a slot of {@code user}'s; {@code release} gives it back when it closes. */
+    /**
+     * The connection now holds a slot of {@code user}'s (giving back the one it held for another user); {@code release}
+     * gives it back when it closes.
+     */
     void heldBy(String user, Runnable release);
 
     /** Writes {@code answer} (null: none), then closes within a second. */

@@ -2,6 +2,7 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.common.FailureKind;
 import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.FailureClassifier;
@@ -65,10 +66,6 @@ public final class Dispatcher {
 
     /** An upstream for a request, avoiding {@code excluded}; or a {@link GatewayError} (unknown route 400, none 503). */
     public Future<Selection> select(ProxyRequest request, Collection<Upstream> excluded) {
-        String refusal = targets.refusal(request.target());
-        if (refusal != null) {
-            return Future.failedFuture(targets.denied(request.target(), refusal));
-        }
         Router.Route route;
         try {
             route = router.route(request);
@@ -90,17 +87,41 @@ public final class Dispatcher {
     /** A tunnel to the request's target, retried on other upstreams after proxy faults; {@code loop}: the client's. */
     public Future<Tunnel> openTunnel(ProxyRequest request, EventLoop loop) {
         budget.requestStarted();
-        return tryTunnel(request, loop, new ArrayList<>(maxAttempts), null)
+        return checkedTarget(request, loop)
+                .compose(checked -> tryTunnel(request, checked, new ArrayList<>(maxAttempts), null))
                 .onFailure(e -> budget.requestEnded());
     }
 
-    private Future<Tunnel> tryTunnel(ProxyRequest request, EventLoop loop, List<Upstream> tried, UpstreamFailure previous) {
+    /**
+     * The target after the policy's checks, before any upstream is chosen: a refused target never takes an upstream's
+     * slot. For a pool with {@code direct://} upstreams, the checked address a direct connection goes to.
+     */
+    private Future<HostAndPort> checkedTarget(ProxyRequest request, EventLoop loop) {
+        String refusal = targets.refusal(request.target());
+        if (refusal != null) {
+            return Future.failedFuture(targets.denied(request.target(), refusal));
+        }
+        Router.Route route;
+        try {
+            route = router.route(request);
+        } catch (GatewayError e) {
+            return Future.failedFuture(e);
+        }
+        return route.pool().hasDirectUpstream() ? targets.resolveChecked(request.target(), loop)
+                : Future.succeededFuture(request.target());
+    }
+
+    /** Where a connection through {@code upstream} goes: for direct://, the checked address. */
+    private static HostAndPort dialTarget(Upstream upstream, ProxyRequest request, HostAndPort checked) {
+        return upstream.url().scheme() == UpstreamScheme.DIRECT ? checked : request.target();
+    }
+
+    private Future<Tunnel> tryTunnel(ProxyRequest request, HostAndPort checked, List<Upstream> tried, UpstreamFailure previous) {
         return select(request, tried).recover(e -> Future.failedFuture(previous != null ? previous : e)).compose(selection -> {
             Attempt attempt = selection.attempt();
-            return dialTarget(selection, request, loop).compose(target -> connector.connect(attempt.upstream(), target,
-                            selection.session())
+            return connector.connect(attempt.upstream(), dialTarget(attempt.upstream(), request, checked), selection.session())
                     .map(socket -> {
-                        attempt.succeeded();
+                        attempt.succeeded(request.target());
                         return new Tunnel(attempt, socket, tried.size() + 1);
                     })
                     .recover(e -> {
@@ -111,8 +132,8 @@ public final class Dispatcher {
                         if (verdict == FaultJudge.Verdict.TARGET || tried.size() >= maxAttempts || !budget.tryStartRetry()) {
                             return Future.failedFuture(failure);
                         }
-                        return tryTunnel(request, loop, tried, failure).onComplete(ar -> budget.retryEnded());
-                    }));
+                        return tryTunnel(request, checked, tried, failure).onComplete(ar -> budget.retryEnded());
+                    });
         });
     }
 
@@ -129,16 +150,18 @@ public final class Dispatcher {
      */
     Future<Connected> connectHttp(ProxyRequest request, EventLoop loop, RetryPolicy retries, RequestReplay replay,
                                   Throwable previous) {
+        return checkedTarget(request, loop).compose(checked -> connectHttp(request, checked, loop, retries, replay, previous));
+    }
+
+    private Future<Connected> connectHttp(ProxyRequest request, HostAndPort checked, EventLoop loop, RetryPolicy retries,
+                                          RequestReplay replay, Throwable previous) {
         return select(request, retries.tried()).recover(e -> Future.failedFuture(previous != null ? previous : e))
                 .compose(selection -> {
                     Upstream upstream = selection.upstream();
-                    return dialTarget(selection, request, loop).compose(target -> httpConnections.acquire(loop, upstream,
-                                    target, selection.session(), selection.sessionIsFresh()))
+                    return httpConnections.acquire(loop, upstream, dialTarget(upstream, request, checked), selection.session(),
+                                    selection.sessionIsFresh())
                             .map(c -> new Connected(selection, c))
                             .recover(e -> {
-                                if (e instanceof GatewayError) {
-                                    return Future.failedFuture(e); // the target's own problem: dialTarget gave the slot back
-                                }
                                 UpstreamFailure failure = FailureClassifier.classify(e, upstream, request.target());
                                 FaultJudge.Verdict verdict = selection.attempt().failed(failure.kind(), failure);
                                 selection.attempt().finish(0, 0);
@@ -146,15 +169,9 @@ public final class Dispatcher {
                                     return Future.failedFuture(failure);
                                 }
                                 retries.movedOn(upstream);
-                                return connectHttp(request, loop, retries, replay, failure);
+                                return connectHttp(request, checked, loop, retries, replay, failure);
                             });
                 });
-    }
-
-    /** Where to connect through the chosen upstream; a refused or unresolvable target gives the attempt back. */
-    private Future<HostAndPort> dialTarget(Selection selection, ProxyRequest request, EventLoop loop) {
-        return targets.dialTarget(selection.upstream(), request.target(), loop)
-                .onFailure(e -> selection.attempt().finish(0, 0));
     }
 
     /** Ends a tunnel: the upstream's slot and the request's place in the retry budget. */

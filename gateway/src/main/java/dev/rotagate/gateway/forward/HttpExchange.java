@@ -172,7 +172,7 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
             response.interim(head);
             startResponseTimer(); // the final answer is still due
         } else {
-            attempt.succeeded();
+            attempt.succeeded(uri.target());
             if (ctx.bansConfig().statuses().contains(code)) {
                 banTarget(code);
                 if (retries.mayRetryAfterBan(ctx.bansConfig().retry(), replay)) {

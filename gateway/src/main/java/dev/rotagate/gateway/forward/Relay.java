@@ -12,8 +12,9 @@ import java.time.Duration;
  * Copies bytes both ways between the client and the upstream: the last owner of both sockets. No copy of the
  * buffers; backpressure by pausing a reader while the other side's write queue is full; TCP half-close passed
  * through — the sockets deliver a FIN after every byte read before it, so it is passed on after them — and both
- * sockets closed as soon as one closes or both directions have ended — or {@code timeouts.half-closed} after the
- * first direction ended, so that a peer that never finishes its half cannot hold the tunnel open for ever.
+ * sockets closed as soon as one closes or both directions have ended — or once a tunnel one direction of which has
+ * ended has carried nothing for {@code timeouts.half-closed}, so that a peer that never finishes its half cannot
+ * hold it open for ever (a download after the client's FIN goes on as long as bytes flow).
  */
 public final class Relay {
 
@@ -28,6 +29,8 @@ public final class Relay {
     private final Promise<Result> done = Promise.promise();
     private final LoopTimer halfClosedTimer;
     private final long halfClosedMillis;
+    /** When a byte last went through, counted only once one direction has ended. */
+    private long lastActivityNanos;
     private boolean closed;
 
     public Relay(MessageSocket client, MessageSocket upstream, Duration halfClosed) {
@@ -68,6 +71,9 @@ public final class Relay {
         public void onMessage(Object message) {
             if (message instanceof ByteBuf buf) {
                 bytes += buf.readableBytes();
+                if (ended || peer.ended) {
+                    lastActivityNanos = System.nanoTime();
+                }
                 to.write(buf);
                 if (to.writeQueueFull()) {
                     from.pause(this);
@@ -94,7 +100,8 @@ public final class Relay {
             if (peer.ended) {
                 closeBoth();
             } else {
-                halfClosedTimer.arm(halfClosedMillis, Relay.this::closeBoth);
+                lastActivityNanos = System.nanoTime();
+                armHalfClosed(halfClosedMillis);
             }
         }
 
@@ -102,6 +109,18 @@ public final class Relay {
         public void onClose() {
             closeBoth();
         }
+    }
+
+    /** Closes the half-closed tunnel once it has been quiet for {@code timeouts.half-closed}. */
+    private void armHalfClosed(long millis) {
+        halfClosedTimer.arm(millis, () -> {
+            long quietMillis = (System.nanoTime() - lastActivityNanos) / 1_000_000;
+            if (quietMillis >= halfClosedMillis) {
+                closeBoth();
+            } else {
+                armHalfClosed(halfClosedMillis - quietMillis);
+            }
+        });
     }
 
     private void closeBoth() {

@@ -6,10 +6,8 @@ import dev.rotagate.common.FailureKind;
 import dev.rotagate.common.HostAndPort;
 import dev.rotagate.common.PrivateAddresses;
 import dev.rotagate.common.TargetNames;
-import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.config.TargetRule;
 import dev.rotagate.config.TargetsConfig;
-import dev.rotagate.pool.Upstream;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import java.net.InetAddress;
@@ -20,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SSRF guard ({@code targets:}): what a client may reach. Before any upstream is chosen, the port, IP literals
- * and {@code localhost} are checked; through upstream proxies that is all (they resolve names themselves). For
- * {@code direct://} the name is resolved here, every address it has is checked, and the connection goes to the checked
- * address. A refusal is a {@code target-denied} error (403, SOCKS5 0x02), logged once per target.
+ * and {@code localhost} are checked; through upstream proxies that is all (they resolve names themselves). For a
+ * pool with {@code direct://} upstreams the name is resolved here, before an upstream is chosen, every address it has
+ * is checked, and a direct connection goes to the checked address. A refusal is a {@code target-denied} error (403, SOCKS5 0x02), logged once per target.
  */
 public final class TargetPolicy {
 
@@ -62,11 +60,11 @@ public final class TargetPolicy {
     }
 
     /**
-     * Where to connect for {@code target} through {@code via}: the target itself, or for {@code direct://} the
+     * Where a {@code direct://} upstream connects for {@code target}: the target itself for an IP literal, else the
      * checked address its name resolves to. A refused or unresolvable name fails with a {@link GatewayError}.
      */
-    public Future<HostAndPort> dialTarget(Upstream via, HostAndPort target, EventLoop loop) {
-        if (via.url().scheme() != UpstreamScheme.DIRECT || TargetNames.literal(target.host()) != null) {
+    public Future<HostAndPort> resolveChecked(HostAndPort target, EventLoop loop) {
+        if (TargetNames.literal(target.host()) != null) {
             return Future.succeededFuture(target);
         }
         return resolver.resolveAll(target.host(), loop).transform(ar -> {
@@ -78,7 +76,9 @@ public final class TargetPolicy {
             for (InetAddress address : addresses) {
                 String why = refusal(target.host(), address, target.port());
                 if (why != null) {
-                    return Future.failedFuture(denied(target, target.host() + " resolves to " + why));
+                    // the log says which address; the client is not told what internal names resolve to
+                    return Future.failedFuture(denied(target, target.host() + " resolves to " + why,
+                            target.host() + " resolves to an address that is not allowed"));
                 }
             }
             return Future.succeededFuture(HostAndPort.of(addresses.get(0).getHostAddress(), target.port()));
@@ -87,11 +87,15 @@ public final class TargetPolicy {
 
     /** The error for a refused target; logged the first time this target is refused. */
     public GatewayError denied(HostAndPort target, String why) {
+        return denied(target, why, why);
+    }
+
+    private GatewayError denied(HostAndPort target, String why, String toClient) {
         String key = target.toString();
         if (logged.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
             LOG.warn("target denied: {} ({}); later refusals of it are not logged", key, why);
         }
-        return new GatewayError(FailureKind.TARGET_DENIED, "target " + target + " is not allowed: " + why);
+        return new GatewayError(FailureKind.TARGET_DENIED, "target " + target + " is not allowed: " + toClient);
     }
 
     private String refusal(String host, InetAddress address, int port) {

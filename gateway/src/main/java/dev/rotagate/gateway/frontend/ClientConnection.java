@@ -28,10 +28,12 @@ public final class ClientConnection implements ClientLink {
 
     static final String DETECTOR = "detect";
     private static final long CLOSING_LIMIT_MILLIS = 1000;
+    /** How long a connection over {@code server.max-connections} has to send the request it is refused. */
+    private static final long OVER_LIMIT_DEADLINE_MILLIS = 2000;
 
     private final MessageSocket socket;
     private final Supplier<GatewayContext> contexts;
-    private final long requestDeadlineMillis;
+    private long requestDeadlineMillis;
     private final Discarding discarding = new Discarding();
     private Phase phase = Phase.DETECTING;
     private final LoopTimer timer;
@@ -62,6 +64,9 @@ public final class ClientConnection implements ClientLink {
         socket.allowHalfClosure(); // a client's FIN in a tunnel must not cut the download it is waiting for
         ClientConnection connection = new ClientConnection(socket, contexts, registry);
         connection.admitted = registry.opened(connection);
+        if (!connection.admitted) {
+            connection.requestDeadlineMillis = Math.min(connection.requestDeadlineMillis, OVER_LIMIT_DEADLINE_MILLIS);
+        }
         socket.closeHook(connection::closed);
         HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(Math.min(maxRequestHead, 16 * 1024))
                 .setMaxHeaderSize(maxRequestHead).setMaxChunkSize(64 * 1024);
@@ -253,6 +258,9 @@ public final class ClientConnection implements ClientLink {
 
     @Override
     public void heldBy(String user, Runnable release) {
+        if (releaseUser != null) {
+            releaseUser.run(); // another user on the same connection: the previous one's slot goes back
+        }
         this.user = user;
         this.releaseUser = release;
     }

@@ -27,6 +27,10 @@ public final class ClientConnections {
     /** A new connection; false when it is over the limit (it is tracked, not counted). */
     boolean opened(ClientConnection connection) {
         open.add(connection);
+        if (mode != Mode.SERVING) {
+            // accepted while the listener was closing: treated like the ones open when the drain began
+            connection.socket().eventLoop().execute(connection::drain);
+        }
         if (max <= 0) {
             return true;
         }

@@ -123,7 +123,8 @@ final class HttpRequestReader implements MessageSocket.Listener {
     /** Answers a request the gateway does not forward; the connection stays when no body is left to skip. */
     private void refuse(HttpRequest request, FailureKind kind, String message) {
         boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !hasBody && !request.method().equals(HttpMethod.CONNECT);
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !hasBody && !request.method().equals(HttpMethod.CONNECT)
+                && !connection.overLimit();
         if (!keepAlive) {
             connection.closeWith(ErrorReplies.http(kind, message, false));
             return;

@@ -99,7 +99,9 @@ public final class FailureClassifier {
     private static UpstreamFailure classifyProxyHandshake(String message, Upstream upstream, HostAndPort target, Throwable e) {
         String tail = message.substring(message.lastIndexOf(", ") + 2);
         if (message.endsWith(", timeout")) {
-            return failure(FailureKind.UPSTREAM_HANDSHAKE_TIMEOUT, upstream, target, "no handshake answer in time", e);
+            // the proxy may be waiting for a target that drops packets: the proxy's or the target's, correlation says
+            return new UpstreamFailure(FailureKind.UPSTREAM_HANDSHAKE_TIMEOUT, UpstreamFailure.Blame.EITHER, upstream, target,
+                    "no handshake answer in time", e);
         }
         if (message.contains("authStatus") || message.contains("authMethod")) {
             return failure(FailureKind.UPSTREAM_AUTH, upstream, target, "upstream refused the credentials (" + tail + ")", e);

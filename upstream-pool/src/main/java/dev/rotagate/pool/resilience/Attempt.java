@@ -1,6 +1,7 @@
 package dev.rotagate.pool.resilience;
 
 import dev.rotagate.common.FailureKind;
+import dev.rotagate.common.HostAndPort;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.UpstreamFailure;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,14 @@ public final class Attempt {
 
     public Upstream upstream() {
         return upstream;
+    }
+
+    /** The upstream did its part for {@code target}: also evidence for the {@link FaultJudge}. */
+    public void succeeded(HostAndPort target) {
+        if (!reported) {
+            succeeded();
+            judge.succeeded(upstream, target);
+        }
     }
 
     /** The upstream did its part (connected and handshaken, or answered). */

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Tells the upstream's faults from the target's when the failure itself cannot (no answer in time, a close before
  * the answer, a malformed answer): by correlation. A target that fails on two or more upstreams within the window is
- * the one at fault — and is not retried elsewhere; an upstream that fails for three or more distinct targets in a
- * row, none of them known to be at fault, is the suspect. Until one of the two is shown, nobody is blamed.
+ * the one at fault — and is not retried elsewhere. An upstream is at fault when the target it failed works through
+ * another upstream meanwhile, or when it fails for three or more distinct targets in a row, none of them known to
+ * be at fault. Until one of these is shown, nobody is blamed.
  */
 public final class FaultJudge {
 
@@ -33,8 +34,16 @@ public final class FaultJudge {
     private static final int UPSTREAMS_THAT_CONVICT_A_TARGET = 2;
     private static final int TARGETS_THAT_MAKE_A_SUSPECT = 3;
 
-    /** Per target, the upstreams it recently failed on (at most as many as it takes to convict it). */
-    private final Cache<HostAndPort, Set<Upstream>> targetFailures;
+    /**
+     * A target's recent ambiguous failures: the upstreams it failed on (at most as many as it takes to convict it),
+     * and whether it has worked through another upstream since.
+     */
+    private static final class TargetRecord {
+        final Set<Upstream> failedOn = new HashSet<>(4);
+        final Set<Upstream> workedOn = new HashSet<>(4);
+    }
+
+    private final Cache<HostAndPort, TargetRecord> targetFailures;
     /** Per upstream, the distinct targets of its ambiguous failures since its last success. */
     private final Map<Upstream, ArrayDeque<HostAndPort>> streaks = new ConcurrentHashMap<>();
 
@@ -44,13 +53,16 @@ public final class FaultJudge {
 
     /** An ambiguous failure of {@code target} through {@code upstream}. */
     public Verdict judge(Upstream upstream, HostAndPort target) {
-        Set<Upstream> failedOn = targetFailures.get(target, t -> new HashSet<>());
-        synchronized (failedOn) {
-            if (failedOn.size() < UPSTREAMS_THAT_CONVICT_A_TARGET) {
-                failedOn.add(upstream);
+        TargetRecord record = targetFailures.get(target, t -> new TargetRecord());
+        synchronized (record) {
+            if (record.failedOn.size() < UPSTREAMS_THAT_CONVICT_A_TARGET) {
+                record.failedOn.add(upstream);
             }
-            if (failedOn.size() >= UPSTREAMS_THAT_CONVICT_A_TARGET) {
+            if (record.failedOn.size() >= UPSTREAMS_THAT_CONVICT_A_TARGET) {
                 return Verdict.TARGET;
+            }
+            if (!record.workedOn.isEmpty() && !record.workedOn.contains(upstream)) {
+                return Verdict.UPSTREAM; // the same target works elsewhere: this one is the problem
             }
         }
         ArrayDeque<HostAndPort> streak = streaks.computeIfAbsent(upstream, u -> new ArrayDeque<>());
@@ -72,14 +84,33 @@ public final class FaultJudge {
         }
     }
 
+    /**
+     * The upstream did its part for {@code target}: if the target failed through another upstream lately, that
+     * one is blamed the next time. One cache lookup, and only while some target has failed lately.
+     */
+    public void succeeded(Upstream upstream, HostAndPort target) {
+        succeeded(upstream);
+        if (targetFailures.estimatedSize() == 0) {
+            return;
+        }
+        TargetRecord record = targetFailures.getIfPresent(target);
+        if (record != null) {
+            synchronized (record) {
+                if (record.workedOn.size() < UPSTREAMS_THAT_CONVICT_A_TARGET && !record.failedOn.contains(upstream)) {
+                    record.workedOn.add(upstream);
+                }
+            }
+        }
+    }
+
     /** Whether {@code target} has failed on enough upstreams lately to be the one at fault. */
     public boolean convicted(HostAndPort target) {
-        Set<Upstream> failedOn = targetFailures.getIfPresent(target);
-        if (failedOn == null) {
+        TargetRecord record = targetFailures.getIfPresent(target);
+        if (record == null) {
             return false;
         }
-        synchronized (failedOn) {
-            return failedOn.size() >= UPSTREAMS_THAT_CONVICT_A_TARGET;
+        synchronized (record) {
+            return record.failedOn.size() >= UPSTREAMS_THAT_CONVICT_A_TARGET;
         }
     }
 }

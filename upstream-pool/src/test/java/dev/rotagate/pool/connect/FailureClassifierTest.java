@@ -90,6 +90,20 @@ class FailureClassifierTest {
     }
 
     @Test
+    void whatTheTargetCouldHaveCausedIsLeftToCorrelation() {
+        UpstreamFailure timeout = FailureClassifier.classify(
+                new ProxyConnectException("http, none, /127.0.0.1:3128 => example.com:443, timeout"), HTTP, TARGET);
+        assertThat(timeout.kind()).isEqualTo(FailureKind.UPSTREAM_HANDSHAKE_TIMEOUT);
+        assertThat(timeout.blame()).as("the proxy may be waiting for a target that drops packets")
+                .isEqualTo(UpstreamFailure.Blame.EITHER);
+        assertThat(FailureClassifier.classify(new ConnectException("Connection refused"), HTTP, TARGET).blame())
+                .isEqualTo(UpstreamFailure.Blame.UPSTREAM);
+        assertThat(FailureClassifier.classify(new ProxyConnectException(
+                "socks5, none, /127.0.0.1:1080 => example.com:443, disconnected"), upstream("socks5://127.0.0.1:1080"), TARGET)
+                .blame()).as("a close during the handshake is the proxy's").isEqualTo(UpstreamFailure.Blame.UPSTREAM);
+    }
+
+    @Test
     void causesAreUnwrapped() {
         RuntimeException wrapped = new RuntimeException("outer", new ConnectException("Connection refused"));
 

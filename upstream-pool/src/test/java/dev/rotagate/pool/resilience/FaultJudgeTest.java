@@ -53,4 +53,13 @@ class FaultJudgeTest {
         assertThat(judge.convicted(t("one.example"))).isTrue();
         assertThat(judge.convicted(t("two.example"))).isFalse();
     }
+
+    @Test
+    void anUpstreamIsBlamedWhenTheTargetItFailedWorksThroughAnother() {
+        assertThat(judge.judge(a, t("shop.example"))).isEqualTo(Verdict.UNKNOWN);
+        judge.succeeded(b, t("shop.example")); // the retry through b worked
+        assertThat(judge.judge(a, t("shop.example"))).as("a is the problem, not the shop").isEqualTo(Verdict.UPSTREAM);
+        assertThat(judge.judge(b, t("shop.example"))).as("one failure on b: now two upstreams failed it")
+                .isEqualTo(Verdict.TARGET);
+    }
 }

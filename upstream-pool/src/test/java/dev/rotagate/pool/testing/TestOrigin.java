@@ -4,6 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +71,20 @@ public final class TestOrigin implements AutoCloseable {
     }
 
     /** The same bytes {@code /bytes/N} serves. */
+    /** The SHA-256 (hex) of what {@code /stream/N} sends: its 64 KiB pattern over and over. */
+    public static String streamSha256(long n) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] piece = bytes(64 * 1024);
+            for (long left = n; left > 0; left -= piece.length) {
+                sha.update(piece, 0, (int) Math.min(piece.length, left));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     public static byte[] bytes(int n) {
         byte[] b = new byte[n];
         long x = 0x9E3779B97F4A7C15L;
