@@ -34,7 +34,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
 
     private static final List<String> TOP_KEYS = List.of("listen", "admin", "auth", "pools", "routes", "timeouts", "server",
-            "breaker", "retry", "bans", "health", "targets");
+            "breaker", "retry", "bans", "health", "targets", "log");
+    private static final List<String> LOG_KEYS = List.of("access", "access-file");
     private static final List<String> TARGETS_KEYS = List.of("allow-private", "allow", "deny-ports");
     private static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "target", "connect-target",
             "expect-status", "rise", "fall", "concurrency", "probe-before-use", "exit-ip-url", "max-backoff");
@@ -146,8 +147,9 @@ public final class ConfigLoader {
                     + " token: ${ROTAGATE_ADMIN_TOKEN}), or listen on 127.0.0.1");
         }
         TargetsConfig targets = top.containsKey("targets") ? targets(top.get("targets")) : TargetsConfig.DEFAULTS;
+        LogConfig log = top.containsKey("log") ? log(top.get("log"), file) : LogConfig.DEFAULTS;
         return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
-                targets);
+                targets, log);
     }
 
     private AuthConfig auth(YamlNode node) {
@@ -505,6 +507,22 @@ public final class ConfigLoader {
             m.get("deny-ports").items().forEach(n -> n.integer(1, 65535).ifPresent(denyPorts::add));
         }
         return new TargetsConfig(allowPrivate, allow, denyPorts);
+    }
+
+    private LogConfig log(YamlNode node, Path configFile) {
+        Map<String, YamlNode> m = node.entries(LOG_KEYS);
+        LogConfig.AccessFormat format = m.containsKey("access")
+                ? m.get("access").parsed(t -> switch (t.trim().toLowerCase(Locale.ROOT)) {
+                    case "text" -> LogConfig.AccessFormat.TEXT;
+                    case "json" -> LogConfig.AccessFormat.JSON;
+                    case "off", "false", "no" -> LogConfig.AccessFormat.OFF;
+                    default -> throw new IllegalArgumentException("unknown access log format '" + t
+                            + "' (expected: text, json or off)");
+                }).orElse(LogConfig.DEFAULTS.access())
+                : LogConfig.DEFAULTS.access();
+        Path file = m.containsKey("access-file") ? m.get("access-file").text().map(String::trim).filter(t -> !t.isEmpty())
+                .map(t -> configFile.toAbsolutePath().getParent().resolve(t)).orElse(null) : null;
+        return new LogConfig(format, file);
     }
 
     private AdminConfig admin(YamlNode node) {

@@ -13,7 +13,7 @@ import java.util.List;
 public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
                             List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server,
                             BreakerConfig breaker, RetryConfig retry, BansConfig bans, HealthConfig health,
-                            AdminConfig admin, TargetsConfig targets, List<Path> listFiles,
+                            AdminConfig admin, TargetsConfig targets, LogConfig log, List<Path> listFiles,
                             List<ConfigProblem> skippedLines) {
 
     public GatewayConfig {
@@ -25,8 +25,8 @@ public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, Li
 
     public GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools, List<RouteConfig> routes,
                          TimeoutsConfig timeouts, ServerConfig server, BreakerConfig breaker, RetryConfig retry, BansConfig bans,
-                         HealthConfig health, AdminConfig admin, TargetsConfig targets) {
-        this(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, targets, List.of(),
+                         HealthConfig health, AdminConfig admin, TargetsConfig targets, LogConfig log) {
+        this(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, targets, log, List.of(),
                 List.of());
     }
 
@@ -44,6 +44,6 @@ public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, Li
 
     GatewayConfig withSources(List<Path> listFiles, List<ConfigProblem> skippedLines) {
         return new GatewayConfig(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
-                targets, listFiles, skippedLines);
+                targets, log, listFiles, skippedLines);
     }
 }

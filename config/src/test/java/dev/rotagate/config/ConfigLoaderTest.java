@@ -96,7 +96,7 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(problems).containsExactly(
-                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, admin, auth, pools, routes, timeouts, server, breaker, retry, bans, health, targets",
+                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, admin, auth, pools, routes, timeouts, server, breaker, retry, bans, health, targets, log",
                 "gw.yaml:4: timeouts.connect: duration: 5 seconds (expected: a number and a unit: ms, s, m, h or d, e.g. 5s)",
                 "gw.yaml:5: timeouts.idel: unknown key 'idel' (did you mean 'idle'?); known keys: connect, handshake, response, idle, request, half-closed",
                 "gw.yaml:8: pools.dc.strategy: unknown strategy 'fastest' (expected: round-robin, weighted, random, least-connections, least-latency)",

@@ -6,10 +6,12 @@ import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.ConfigWatcher;
 import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.config.LogConfig;
 import dev.rotagate.config.UserConfig;
 import dev.rotagate.gateway.admin.AdminServer;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
+import dev.rotagate.gateway.forward.AccessLogWriter;
 import dev.rotagate.gateway.forward.Admission;
 import dev.rotagate.gateway.forward.OwnEndpoints;
 import dev.rotagate.gateway.forward.RetryBudget;
@@ -31,6 +33,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +54,8 @@ public final class GatewayServer {
     private final GatewayConfig startConfig;
     private final Generation.Shared shared;
     private final ClientConnections connections;
+    /** Null with {@code log.access: off}. */
+    private final AccessLogWriter accessWriter;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AdminServer admin;
     /** One server per event loop, all on the same port: Vert.x spreads the connections over them. */
@@ -62,12 +67,14 @@ public final class GatewayServer {
     private final ReloadStatus reloadStatus;
     private volatile ConfigWatcher watcher;
 
-    private GatewayServer(Vertx vertx, GatewayConfig config) {
+    private GatewayServer(Vertx vertx, GatewayConfig config, AccessLogWriter accessWriter) {
         this.vertx = vertx;
         this.startConfig = config;
+        this.accessWriter = accessWriter;
         UpstreamConnector connector = new UpstreamConnector(vertx, config.timeouts());
         this.shared = new Generation.Shared(vertx, connector, new HttpConnectionPool(connector, Duration.ofSeconds(15), 32),
-                new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()), new AccessLog(metrics),
+                new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()),
+                new AccessLog(metrics, config.log().access(), accessWriter == null ? line -> { } : accessWriter),
                 Ticker.systemTicker(), config.server(), TargetResolver.of(vertx), new OwnEndpoints(),
                 new Admission(System::nanoTime));
         this.connections = new ClientConnections(config.server().maxConnections());
@@ -79,6 +86,9 @@ public final class GatewayServer {
         this.current = Generation.build(config, shared, null);
         this.metrics.bind(current.pools());
         this.metrics.users(userNames(config));
+        if (accessWriter != null) {
+            this.metrics.accessLogDropped(accessWriter::dropped);
+        }
         this.reloadStatus = new ReloadStatus(config, metrics);
         this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
     }
@@ -89,7 +99,15 @@ public final class GatewayServer {
             return Future.failedFuture(new IllegalStateException("server.proxy-protocol is on but netty-codec-haproxy"
                     + " is not on the classpath: PROXY headers would reach the front end as data"));
         }
-        GatewayServer gateway = new GatewayServer(vertx, config);
+        GatewayServer gateway;
+        try {
+            AccessLogWriter writer = config.log().access() == LogConfig.AccessFormat.OFF ? null
+                    : new AccessLogWriter(config.log().accessFile());
+            gateway = new GatewayServer(vertx, config, writer);
+        } catch (IOException e) {
+            return Future.failedFuture(new IllegalStateException("log.access-file: cannot open "
+                    + config.log().accessFile() + ": " + e.getMessage()));
+        }
         int instances = config.server().eventLoops() > 0 ? config.server().eventLoops()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         // same host and port (also port 0) in one Vert.x instance: the servers share one socket
@@ -223,6 +241,9 @@ public final class GatewayServer {
         if (!next.server().equals(startConfig.server())) {
             out.add("server");
         }
+        if (!next.log().equals(startConfig.log())) {
+            out.add("log");
+        }
         if (!next.timeouts().idle().equals(startConfig.timeouts().idle())) {
             out.add("timeouts.idle");
         }
@@ -271,6 +292,24 @@ public final class GatewayServer {
         }
     }
 
+    /** SIGUSR1: the access log file is opened again (logrotate moved it). */
+    public void reopenAccessLog() {
+        if (accessWriter != null) {
+            accessWriter.reopen();
+        }
+    }
+
+    /** Writes what the access log still holds (the last lines of a stop). */
+    private Future<Void> closeAccessLog() {
+        if (accessWriter == null) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            accessWriter.close();
+            return null;
+        });
+    }
+
     /** Client connections open now. */
     public int openConnections() {
         return connections.open();
@@ -286,7 +325,8 @@ public final class GatewayServer {
         }
         Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
         Future<Void> undeployed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
-        return adminClosed.eventually(() -> undeployed).eventually(shared.connector()::close);
+        return adminClosed.eventually(() -> undeployed).eventually(shared.connector()::close)
+                .eventually(this::closeAccessLog);
     }
 
     private static Set<String> userNames(GatewayConfig config) {

@@ -56,6 +56,7 @@ final class ServeCommand implements Callable<Integer> {
         ConfigWatcher watcher = gateway.watch(ConfigLoader.withSystemEnv(), Duration.ofSeconds(1));
         AtomicInteger stopSignals = new AtomicInteger();
         reloadOnHangup(watcher, stopSignals);
+        reopenLogOnUsr1(gateway);
         CountDownLatch stopped = new CountDownLatch(1);
         Duration drainTimeout = c.server().drainTimeout();
         Runnable stop = () -> {
@@ -102,6 +103,15 @@ final class ServeCommand implements Callable<Integer> {
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return false;
+        }
+    }
+
+    /** {@code kill -USR1}: the access log file is opened again, after logrotate moved it. */
+    private static void reopenLogOnUsr1(GatewayServer gateway) {
+        try {
+            Signal.handle(new Signal("USR1"), signal -> gateway.reopenAccessLog());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.warn("SIGUSR1 (reopen the access log) is not available here ({})", e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.common.HostAndPort;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.config.LogConfig;
 import dev.rotagate.config.TimeoutsConfig;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
@@ -66,7 +67,7 @@ final class EmbeddedGateway implements AutoCloseable {
         FakeDialer dialer = new FakeDialer();
         Generation.Shared shared = new Generation.Shared(VERTX, dialer, new HttpConnectionPool(dialer, Duration.ofSeconds(15), 8),
                 new DomainBans(config.bans(), Ticker.systemTicker()), new RetryBudget(config.retry()),
-                new AccessLog(new GatewayMetrics()), Ticker.systemTicker(), config.server(), EmbeddedGateway::resolve,
+                new AccessLog(new GatewayMetrics(), LogConfig.AccessFormat.TEXT, line -> { }), Ticker.systemTicker(), config.server(), EmbeddedGateway::resolve,
                 new OwnEndpoints(), new Admission(System::nanoTime));
         this.context = Generation.build(config, shared, null).context();
         this.maxRequestHead = config.server().maxRequestHead();

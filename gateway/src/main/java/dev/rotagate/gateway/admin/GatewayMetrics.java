@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Prometheus metrics. Upstream figures are read from the counters the upstreams keep anyway (function counters and
@@ -85,6 +86,12 @@ public final class GatewayMetrics {
     }
 
     private final UserMetrics users = new UserMetrics(registry);
+
+    /** Access-log lines dropped because the writer could not keep up. */
+    public void accessLogDropped(LongSupplier dropped) {
+        FunctionCounter.builder("rotagate_access_log_dropped", dropped, LongSupplier::getAsLong)
+                .description("Access-log lines dropped because the writer could not keep up").register(registry);
+    }
 
     /** The configured users, who get series of their own (a reload may change them). */
     public void users(Set<String> names) {
