@@ -197,6 +197,13 @@ class ConfigLoaderTest {
         assertThat(c.server().maxConnections()).isEqualTo(100);
         assertThat(c.server().drainTimeout()).hasSeconds(5);
         assertThat(c.server().fullErrorDetail()).isTrue();
+        assertThat(d.log()).isEqualTo(LogConfig.DEFAULTS);
+        GatewayConfig logged = loader.parse("log: { access: json, access-file: logs/access.log }\n"
+                + "pools: { p: { upstreams: [ \"direct://\" ] } }\n", Path.of("/etc/rotagate/gw.yaml"));
+        assertThat(logged.log().access()).isEqualTo(LogConfig.AccessFormat.JSON);
+        assertThat(logged.log().accessFile()).isEqualTo(Path.of("/etc/rotagate/logs/access.log"));
+        assertThat(problems("log: { access: verbose }\npools: { p: { upstreams: [ \"direct://\" ] } }\n"))
+                .singleElement().asString().contains("expected: text, json or off");
 
         assertThat(problems("""
                 targets: { allow: ["db.internal", "10.0.0.0/99"], deny-ports: [0], allow-privat: true }
