@@ -18,6 +18,8 @@
 #   BENCH_HOLD=N             start the three servers, print their ports, keep them N seconds, measure nothing
 #   ROTAGATE_JAR             the gateway jar [gateway/target/rotagate.jar]
 #   ROTAGATE_JAVA_OPTS       JVM flags for the gateway, e.g. -XX:+UseParallelGC
+#   BENCH_ACCESS_LOG         the gateway's log.access (text, json, off); unset: the jar's default (text)
+#   BENCH_LEGACY_CONFIG=1    write no keys newer than the jar (targets, log): for jars before the target policy
 set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +32,7 @@ REPS="${BENCH_REPS:-5}"
 SIZE_MIB="${BENCH_SIZE_MIB:-100}"
 QUIET_PCT="${BENCH_QUIET_PCT:-15}"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-8}"
-LIMIT="${BENCH_TIME_LIMIT:-180}"
+LIMIT="${BENCH_TIME_LIMIT:-240}"
 JAR="${ROTAGATE_JAR:-$ROOT/gateway/target/rotagate.jar}"
 GOAL_RPS=0.75
 GOAL_TUNNEL=0.80
@@ -62,12 +64,14 @@ need_tool java default-jdk-headless # the origin is a single-file source program
 need_tool curl
 need_tool wrk
 need_tool squid
+need_tool haproxy
 SQUID_BIN="$(command -v squid 2>/dev/null || echo /usr/sbin/squid)"
+HAPROXY_BIN="$(command -v haproxy 2>/dev/null || echo /usr/sbin/haproxy)"
 [[ -f "$JAR" ]] || die "$JAR is missing: build it first with (cd $ROOT && mvn -o -B -q -DskipTests package)"
 
 # ---------------------------------------------------------------- processes and cleanup
 TMP="$(mktemp -d /tmp/rotagate-bench.XXXXXX)"
-ORIGIN_PID="" SQUID_PID="" GATEWAY_PID="" WATCHDOG_PID="" HOLD_PID=""
+ORIGIN_PID="" SQUID_PID="" GATEWAY_PID="" HAPROXY_PID="" WATCHDOG_PID="" HOLD_PID=""
 
 stop_pid() { # pid: TERM, then KILL after 5 s
     local pid="$1" i
@@ -86,13 +90,14 @@ cleanup() {
     trap - EXIT INT TERM
     if [[ -n "$HOLD_PID" ]]; then kill "$HOLD_PID" 2>/dev/null || true; fi
     stop_pid "$GATEWAY_PID"
+    stop_pid "$HAPROXY_PID"
     stop_pid "$SQUID_PID"
     stop_pid "$ORIGIN_PID"
     if [[ -n "$WATCHDOG_PID" ]]; then
         { pkill -P "$WATCHDOG_PID" || true; kill "$WATCHDOG_PID" || true; wait "$WATCHDOG_PID" || true; } 2>/dev/null
     fi
     if [[ $rc -ne 0 && -d "$TMP" ]]; then
-        for f in origin.out squid.out squid/cache.log gateway.out; do
+        for f in origin.out squid.out squid/cache.log gateway.out haproxy.out; do
             if [[ -s "$TMP/$f" ]]; then log "--- tail of $f"; tail -n 15 "$TMP/$f" >&2; fi
         done
     fi
@@ -138,7 +143,7 @@ wait_until() { # description pid seconds command...: polls the command until it 
 
 check_alive() {
     local name pid
-    for name in ORIGIN SQUID GATEWAY; do
+    for name in ORIGIN SQUID GATEWAY HAPROXY; do
         pid="${name}_PID"
         pid="${!pid}"
         [[ -z "$pid" ]] || kill -0 "$pid" 2>/dev/null || die "${name,,} (pid $pid) is gone: it crashed or was killed from outside"
@@ -187,14 +192,15 @@ child_ticks() { # -> CHILD_TICKS: CPU of this shell's finished children (wrk, cu
     done
     CHILD_TICKS=$t
 }
-snapshot() { # -> SNAP=(gateway eventloop squid origin children)
-    local gw sq or
+snapshot() { # -> SNAP=(gateway eventloop squid origin children haproxy)
+    local gw sq or ha
     eventloop_ticks
     stat_ticks "/proc/$GATEWAY_PID"; gw=$TICKS
     stat_ticks "/proc/$SQUID_PID"; sq=$TICKS
     stat_ticks "/proc/$ORIGIN_PID"; or=$TICKS
+    stat_ticks "/proc/$HAPROXY_PID"; ha=$TICKS
     child_ticks
-    SNAP=("$gw" "$EL_TICKS" "$sq" "$or" "$CHILD_TICKS")
+    SNAP=("$gw" "$EL_TICKS" "$sq" "$or" "$CHILD_TICKS" "$ha")
 }
 per() { awk -v t="$1" -v n="$2" -v unit="$3" 'BEGIN{printf "%.0f", (n > 0 ? t * unit / n : 0)}'; } # ticks count us-per-unit
 
@@ -231,13 +237,13 @@ measure() { # label function args...: runs the measurement, again if other proce
         s1=("${SNAP[@]}")
         # CPU deltas of this measurement: gateway, its event loops, squid, origin, children (wrk or curl)
         D_GW=$((s1[0] - s0[0])) D_EL=$((s1[1] - s0[1])) D_SQ=$((s1[2] - s0[2])) D_OR=$((s1[3] - s0[3]))
-        D_CH=$((s1[4] - s0[4]))
-        ours=$((D_GW + D_SQ + D_OR + D_CH))
+        D_CH=$((s1[4] - s0[4])) D_HA=$((s1[5] - s0[5]))
+        ours=$((D_GW + D_SQ + D_OR + D_CH + D_HA))
         pct=$(( ((busy - busy0) - ours) * 100 / (total - total0 > 0 ? total - total0 : 1) ))
         ((pct >= 0)) || pct=0
         if ((pct < best)); then
             best=$pct
-            saved="$(declare -p RPS P99_US REQS SPEEDS D_GW D_EL D_SQ D_OR D_CH 2>/dev/null || true)"
+            saved="$(declare -p RPS P99_US REQS SPEEDS D_GW D_EL D_SQ D_OR D_CH D_HA 2>/dev/null || true)"
         fi
         ((pct >= QUIET_PCT && try == 1)) || break
         if ((SECONDS > LIMIT / 2)); then
@@ -312,23 +318,53 @@ wait_until squid "$SQUID_PID" 30 curl -fsS --max-time 2 -o /dev/null -x "http://
 
 free_port
 GATEWAY_PORT=$FREE_PORT
-cat >"$TMP/rotagate.yaml" <<EOF
-listen: $HOST:$GATEWAY_PORT
-targets: { allow: ["$HOST/32"] }   # the bench origin listens on loopback
+{
+    echo "listen: $HOST:$GATEWAY_PORT"
+    if [[ "${BENCH_LEGACY_CONFIG:-0}" != 1 ]]; then
+        echo "targets: { allow: [\"$HOST/32\"] }   # the bench origin listens on loopback"
+        if [[ -n "${BENCH_ACCESS_LOG:-}" ]]; then echo "log: { access: $BENCH_ACCESS_LOG }"; fi
+    fi
+    cat <<EOF
 pools:
   bench:
     strategy: round-robin
     upstreams:
       - http://$HOST:$SQUID_PORT
 EOF
+} >"$TMP/rotagate.yaml"
 log "starting gateway ($JAR) on $HOST:$GATEWAY_PORT${ROTAGATE_JAVA_OPTS:+ with ROTAGATE_JAVA_OPTS=$ROTAGATE_JAVA_OPTS}"
 # shellcheck disable=SC2086 # ROTAGATE_JAVA_OPTS holds several words
 ROTAGATE_LOG_LEVEL=WARN java ${ROTAGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$TMP/rotagate.yaml" \
     >"$TMP/gateway.out" 2>&1 &
 GATEWAY_PID=$!
 wait_until gateway "$GATEWAY_PID" 60 curl -fsS --max-time 2 -o /dev/null -x "http://$HOST:$GATEWAY_PORT" "$SMALL_URL"
+
+# the peer: HAProxy in HTTP mode over the same squid, round-robin per request (as the gateway rotates), CONNECT
+# tunnelled after squid's 200; its defaults otherwise (threads: one per core, like the gateway's event loops)
+free_port
+HAPROXY_PORT=$FREE_PORT
+cat >"$TMP/haproxy.cfg" <<EOF
+global
+    maxconn 8192
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+    timeout tunnel 60s
+frontend bench
+    bind $HOST:$HAPROXY_PORT
+    default_backend squids
+backend squids
+    balance roundrobin
+    server squid $HOST:$SQUID_PORT
+EOF
+log "starting haproxy $("$HAPROXY_BIN" -v | awk 'NR==1{print $3}') (HTTP mode) on $HOST:$HAPROXY_PORT"
+"$HAPROXY_BIN" -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.out" 2>&1 &
+HAPROXY_PID=$!
+wait_until haproxy "$HAPROXY_PID" 30 curl -fsS --max-time 2 -o /dev/null -x "http://$HOST:$HAPROXY_PORT" "$SMALL_URL"
 log "ready: origin $HOST:$ORIGIN_PORT (pid $ORIGIN_PID), squid $HOST:$SQUID_PORT (pid $SQUID_PID)," \
-    "gateway $HOST:$GATEWAY_PORT (pid $GATEWAY_PID)"
+    "gateway $HOST:$GATEWAY_PORT (pid $GATEWAY_PID), haproxy $HOST:$HAPROXY_PORT (pid $HAPROXY_PID)"
 if [[ -n "${BENCH_HOLD:-}" ]]; then
     # for investigation: keep the three servers up (bounded by BENCH_TIME_LIMIT), measure nothing
     log "BENCH_HOLD: holding for ${BENCH_HOLD}s"
@@ -339,9 +375,9 @@ if [[ -n "${BENCH_HOLD:-}" ]]; then
 fi
 
 # ---------------------------------------------------------------- 2. keep-alive GET
-run_wrk() { # label proxy_port seconds -> RPS P99_US REQS
-    local label="$1" port="$2" secs="$3" out="$TMP/wrk.out" line errs
-    BENCH_TARGET="$SMALL_URL" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s -s "$BENCH/proxy-get.lua" \
+run_wrk() { # label proxy_port seconds [close] -> RPS P99_US REQS
+    local label="$1" port="$2" secs="$3" close="${4:-0}" out="$TMP/wrk.out" line errs
+    BENCH_CLOSE="$close" BENCH_TARGET="$SMALL_URL" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s -s "$BENCH/proxy-get.lua" \
         "http://$HOST:$port/" >"$out" 2>&1 || die "wrk ($label) failed: $(tail -n 5 "$out")"
     line="$(grep '^RESULT ' "$out")" || die "wrk ($label) printed no result: $(tail -n 5 "$out")"
     RPS="$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")"
@@ -373,12 +409,28 @@ run_wrk "warm-up direct" "$SQUID_PORT" 3
 measure "GET direct" run_wrk direct "$SQUID_PORT" "$DURATION"
 D_RPS=$RPS D_P99=$P99_US
 D_CPU="squid $(per "$D_SQ" "$REQS" "$TICK_US") origin $(per "$D_OR" "$REQS" "$TICK_US") wrk $(per "$D_CH" "$REQS" "$TICK_US")"
+run_wrk "warm-up haproxy" "$HAPROXY_PORT" 3
+measure "GET haproxy" run_wrk haproxy "$HAPROXY_PORT" "$DURATION"
+H_RPS=$RPS H_P99=$P99_US H_US=$(per "$D_HA" "$REQS" "$TICK_US")
+H_CPU="haproxy $H_US squid $(per "$D_SQ" "$REQS" "$TICK_US") origin $(per "$D_OR" "$REQS" "$TICK_US") wrk $(per "$D_CH" "$REQS" "$TICK_US")"
 measure "GET gateway" run_wrk gateway "$GATEWAY_PORT" "$DURATION"
+G_US=$(per "$D_GW" "$REQS" "$TICK_US")
 G_RPS=$RPS G_P99=$P99_US
 G_CPU="gateway $(per "$D_GW" "$REQS" "$TICK_US") (event loop $(per "$D_EL" "$REQS" "$TICK_US")) squid $(per "$D_SQ" "$REQS" "$TICK_US") origin $(per "$D_OR" "$REQS" "$TICK_US") wrk $(per "$D_CH" "$REQS" "$TICK_US")"
 if grep -q ERROR "$TMP/gateway.out"; then
     log "note: the gateway logged $(grep -c ERROR "$TMP/gateway.out") ERROR line(s), e.g.: $(grep -m1 ERROR "$TMP/gateway.out")"
 fi
+
+# ---------------------------------------------------------------- 2b. Connection: close (a new connection per request)
+CLOSE_SECS=$(( DURATION / 2 > 3 ? DURATION / 2 : 3 ))
+log "Connection: close GET: wrk -t$THREADS -c$CONNS, a new client connection per request, ${CLOSE_SECS}s per path"
+run_wrk "warm-up close gateway" "$GATEWAY_PORT" 3 1
+measure "close direct" run_wrk "close direct" "$SQUID_PORT" "$CLOSE_SECS" 1
+CD_RPS=$RPS
+measure "close haproxy" run_wrk "close haproxy" "$HAPROXY_PORT" "$CLOSE_SECS" 1
+CH_RPS=$RPS CH_US=$(per "$D_HA" "$REQS" "$TICK_US")
+measure "close gateway" run_wrk "close gateway" "$GATEWAY_PORT" "$CLOSE_SECS" 1
+CG_RPS=$RPS CG_US=$(per "$D_GW" "$REQS" "$TICK_US")
 
 # ---------------------------------------------------------------- 3. CONNECT tunnels
 head -c "$SIZE" /dev/zero >"$TMP/upload.bin"
@@ -441,6 +493,10 @@ for kind in download upload; do
     measure "$kind direct" tunnels "$kind" "$SQUID_PORT" direct
     printf -v "T_${kind}_D" '%s' "$(median "${SPEEDS[@]}")"
     printf -v "C_${kind}_D" '%s' "squid $(ms_per "$D_SQ") origin $(ms_per "$D_OR") curl $(ms_per "$D_CH")"
+    transfer "$kind" "$HAPROXY_PORT"
+    measure "$kind haproxy" tunnels "$kind" "$HAPROXY_PORT" "via haproxy"
+    printf -v "T_${kind}_H" '%s' "$(median "${SPEEDS[@]}")"
+    printf -v "C_${kind}_H" '%s' "haproxy $(ms_per "$D_HA") squid $(ms_per "$D_SQ") origin $(ms_per "$D_OR") curl $(ms_per "$D_CH")"
     measure "$kind gateway" tunnels "$kind" "$GATEWAY_PORT" "via gateway"
     printf -v "T_${kind}_G" '%s' "$(median "${SPEEDS[@]}")"
     printf -v "C_${kind}_G" '%s' "gateway $(ms_per "$D_GW") (event loop $(ms_per "$D_EL")) squid $(ms_per "$D_SQ") origin $(ms_per "$D_OR") curl $(ms_per "$D_CH")"
@@ -450,6 +506,13 @@ done
 KA_RATIO="$(ratio "$G_RPS" "$D_RPS")"
 DL_RATIO="$(ratio "$T_download_G" "$T_download_D")"
 UL_RATIO="$(ratio "$T_upload_G" "$T_upload_D")"
+KA_VS_HA="$(ratio "$G_RPS" "$H_RPS")"
+DL_VS_HA="$(ratio "$T_download_G" "$T_download_H")"
+UL_VS_HA="$(ratio "$T_upload_G" "$T_upload_H")"
+CPU_VS_HA="$(ratio "$G_US" "$H_US")"
+P99_VS_HA="$(ratio "$G_P99" "$H_P99")"
+CLOSE_VS_HA="$(ratio "$CG_RPS" "$CH_RPS")"
+CONN_CPU_VS_HA="$(ratio "$CG_US" "$CH_US")"
 ms() { awk -v u="$1" 'BEGIN{printf "%.1fms", u / 1000}'; }
 mkdir -p "$BENCH/results"
 {
@@ -466,9 +529,15 @@ mkdir -p "$BENCH/results"
     printf 'CONNECT upload   direct %s MB/s | via gateway %s MB/s | ratio %s (goal >= %s) %s%s\n' \
         "$T_upload_D" "$T_upload_G" "$UL_RATIO" "$GOAL_TUNNEL" "$(verdict "$UL_RATIO" "$GOAL_TUNNEL")" \
         "$(noisy "upload direct" "upload gateway")"
-    printf 'CPU us per GET          direct: %s | via gateway: %s\n' "$D_CPU" "$G_CPU"
-    printf 'CPU ms per download    direct: %s | via gateway: %s\n' "$C_download_D" "$C_download_G"
-    printf 'CPU ms per upload      direct: %s | via gateway: %s\n' "$C_upload_D" "$C_upload_G"
+    printf 'vs HAProxy (HTTP mode, same squid): keep-alive req/s %s (%.0f vs %.0f), p99 %s (%s vs %s), CPU per GET %s (%s vs %s us), download %s (%s vs %s MB/s), upload %s (%s vs %s MB/s)%s\n' \
+        "$KA_VS_HA" "$G_RPS" "$H_RPS" "$P99_VS_HA" "$(ms "$G_P99")" "$(ms "$H_P99")" "$CPU_VS_HA" "$G_US" "$H_US" \
+        "$DL_VS_HA" "$T_download_G" "$T_download_H" "$UL_VS_HA" "$T_upload_G" "$T_upload_H" \
+        "$(noisy "GET haproxy" "GET gateway")"
+    printf 'Connection: close GET  direct %.0f req/s | via haproxy %.0f req/s | via gateway %.0f req/s | gateway/haproxy %s; CPU per new connection gateway %s us, haproxy %s us (%s)%s\n' \
+        "$CD_RPS" "$CH_RPS" "$CG_RPS" "$CLOSE_VS_HA" "$CG_US" "$CH_US" "$CONN_CPU_VS_HA" "$(noisy "close haproxy" "close gateway")"
+    printf 'CPU us per GET          direct: %s | via haproxy: %s | via gateway: %s\n' "$D_CPU" "$H_CPU" "$G_CPU"
+    printf 'CPU ms per download    direct: %s | via haproxy: %s | via gateway: %s\n' "$C_download_D" "$C_download_H" "$C_download_G"
+    printf 'CPU ms per upload      direct: %s | via haproxy: %s | via gateway: %s\n' "$C_upload_D" "$C_upload_H" "$C_upload_G"
     printf 'other load (CPU of processes not started here, %% of the machine): %s\n' "$OTHER_LOAD"
 } | tee "$BENCH/results/latest.txt"
 

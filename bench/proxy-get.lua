@@ -10,6 +10,10 @@ local authority = target:match("^http://([^/]+)")
 wrk.method = "GET"
 wrk.path = target
 wrk.headers["Host"] = authority
+-- BENCH_CLOSE=1: "Connection: close", so that every request is a new client connection
+if os.getenv("BENCH_CLOSE") == "1" then
+  wrk.headers["Connection"] = "close"
+end
 
 -- one machine-readable line; latencies in microseconds
 function done(summary, latency, requests)
