@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -85,50 +86,49 @@ final class ServeCommand implements Callable<Integer> {
      * SIGTERM or SIGINT: a graceful stop ({@code server.drain-timeout}); a second one cuts what is left at once.
      * False when this JVM does not let us handle them (then a shutdown hook drains).
      */
-    @SuppressWarnings("restriction")
     private static boolean stopOnSignals(Runnable stop, GatewayServer gateway, AtomicInteger received) {
-        try {
-            for (String name : new String[] {"TERM", "INT"}) {
-                Signal.handle(new Signal(name), signal -> {
-                    if (received.incrementAndGet() == 1) {
-                        LOG.info("SIG{}: stopping; requests and tunnels in flight may finish (a second signal cuts them)",
-                                signal.getName());
-                        new Thread(stop, "rotagate-drain").start();
-                    } else {
-                        LOG.warn("SIG{} again: cutting what is still open", signal.getName());
-                        gateway.cutNow();
-                    }
-                });
+        Consumer<String> onStop = name -> {
+            if (received.incrementAndGet() == 1) {
+                LOG.info("SIG{}: stopping; requests and tunnels in flight may finish (a second signal cuts them)", name);
+                new Thread(stop, "rotagate-drain").start();
+            } else {
+                LOG.warn("SIG{} again: cutting what is still open", name);
+                gateway.cutNow();
             }
-            return true;
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return false;
-        }
+        };
+        return onSignal("TERM", onStop) && onSignal("INT", onStop);
     }
 
     /** {@code kill -USR1}: the access log file is opened again, after logrotate moved it. */
     private static void reopenLogOnUsr1(GatewayServer gateway) {
-        try {
-            Signal.handle(new Signal("USR1"), signal -> gateway.reopenAccessLog());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGUSR1 (reopen the access log) is not available here ({})", e.getMessage());
+        if (!onSignal("USR1", name -> gateway.reopenAccessLog())) {
+            LOG.warn("SIGUSR1 (reopen the access log) is not available here");
         }
     }
 
     /** {@code kill -HUP}: reload now instead of within the next second; not any more once stopping. */
-    @SuppressWarnings("restriction")
     private static void reloadOnHangup(ConfigWatcher watcher, AtomicInteger stopSignals) {
+        boolean handled = onSignal("HUP", name -> {
+            if (stopSignals.get() > 0) {
+                LOG.info("SIGHUP ignored: stopping");
+                return;
+            }
+            LOG.info("SIGHUP: reloading the config");
+            watcher.checkNow();
+        });
+        if (!handled) {
+            LOG.warn("SIGHUP reloads are not available here; the file is still watched");
+        }
+    }
+
+    /** Handles signal {@code name} (without SIG); false when this JVM does not let us. */
+    @SuppressWarnings("restriction")
+    private static boolean onSignal(String name, Consumer<String> handler) {
         try {
-            Signal.handle(new Signal("HUP"), signal -> {
-                if (stopSignals.get() > 0) {
-                    LOG.info("SIGHUP ignored: stopping");
-                    return;
-                }
-                LOG.info("SIGHUP: reloading the config");
-                watcher.checkNow();
-            });
+            Signal.handle(new Signal(name), signal -> handler.accept(signal.getName()));
+            return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGHUP reloads are not available here ({}); the file is still watched", e.getMessage());
+            return false;
         }
     }
 }

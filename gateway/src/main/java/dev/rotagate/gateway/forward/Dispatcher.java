@@ -64,14 +64,15 @@ public final class Dispatcher {
         return maxAttempts;
     }
 
-    /** An upstream for a request, avoiding {@code excluded}; or a {@link GatewayError} (unknown route 400, none 503). */
-    public Future<Selection> select(ProxyRequest request, Collection<Upstream> excluded) {
-        Router.Route route;
-        try {
-            route = router.route(request);
-        } catch (GatewayError e) {
-            return Future.failedFuture(e);
-        }
+    /**
+     * A request past the target policy: its route (computed once, for every attempt) and the address a direct
+     * connection goes to.
+     */
+    private record Checked(Router.Route route, HostAndPort address) {
+    }
+
+    /** An upstream of the request's route, avoiding {@code excluded}; or a {@link GatewayError} (none: 503). */
+    private Future<Selection> select(Router.Route route, ProxyRequest request, Collection<Upstream> excluded) {
         String domain = request.target().host();
         Attempt attempt = route.pool().select(route.session(), route.tags(), domain, excluded);
         if (attempt == null) {
@@ -96,7 +97,7 @@ public final class Dispatcher {
      * The target after the policy's checks, before any upstream is chosen: a refused target never takes an upstream's
      * slot. For a pool with {@code direct://} upstreams, the checked address a direct connection goes to.
      */
-    private Future<HostAndPort> checkedTarget(ProxyRequest request, EventLoop loop) {
+    private Future<Checked> checkedTarget(ProxyRequest request, EventLoop loop) {
         String refusal = targets.refusal(request.target());
         if (refusal != null) {
             return Future.failedFuture(targets.denied(request.target(), refusal));
@@ -107,17 +108,19 @@ public final class Dispatcher {
         } catch (GatewayError e) {
             return Future.failedFuture(e);
         }
-        return route.pool().hasDirectUpstream() ? targets.resolveChecked(request.target(), loop)
-                : Future.succeededFuture(request.target());
+        if (!route.pool().hasDirectUpstream()) {
+            return Future.succeededFuture(new Checked(route, request.target()));
+        }
+        return targets.resolveChecked(request.target(), loop).map(address -> new Checked(route, address));
     }
 
     /** Where a connection through {@code upstream} goes: for direct://, the checked address. */
-    private static HostAndPort dialTarget(Upstream upstream, ProxyRequest request, HostAndPort checked) {
-        return upstream.url().scheme() == UpstreamScheme.DIRECT ? checked : request.target();
+    private static HostAndPort dialTarget(Upstream upstream, ProxyRequest request, Checked checked) {
+        return upstream.url().scheme() == UpstreamScheme.DIRECT ? checked.address() : request.target();
     }
 
-    private Future<Tunnel> tryTunnel(ProxyRequest request, HostAndPort checked, List<Upstream> tried, UpstreamFailure previous) {
-        return select(request, tried).recover(e -> Future.failedFuture(previous != null ? previous : e)).compose(selection -> {
+    private Future<Tunnel> tryTunnel(ProxyRequest request, Checked checked, List<Upstream> tried, UpstreamFailure previous) {
+        return select(checked.route(), request, tried).recover(e -> Future.failedFuture(previous != null ? previous : e)).compose(selection -> {
             Attempt attempt = selection.attempt();
             return connector.connect(attempt.upstream(), dialTarget(attempt.upstream(), request, checked), selection.session())
                     .map(socket -> {
@@ -153,9 +156,9 @@ public final class Dispatcher {
         return checkedTarget(request, loop).compose(checked -> connectHttp(request, checked, loop, retries, replay, previous));
     }
 
-    private Future<Connected> connectHttp(ProxyRequest request, HostAndPort checked, EventLoop loop, RetryPolicy retries,
+    private Future<Connected> connectHttp(ProxyRequest request, Checked checked, EventLoop loop, RetryPolicy retries,
                                           RequestReplay replay, Throwable previous) {
-        return select(request, retries.tried()).recover(e -> Future.failedFuture(previous != null ? previous : e))
+        return select(checked.route(), request, retries.tried()).recover(e -> Future.failedFuture(previous != null ? previous : e))
                 .compose(selection -> {
                     Upstream upstream = selection.upstream();
                     return httpConnections.acquire(loop, upstream, dialTarget(upstream, request, checked), selection.session(),

@@ -41,23 +41,29 @@ public final class Attempt {
 
     /** The upstream did its part for {@code target}: also evidence for the {@link FaultJudge}. */
     public void succeeded(HostAndPort target) {
-        if (!reported) {
-            succeeded();
+        if (report()) {
             judge.succeeded(upstream, target);
         }
     }
 
     /** The upstream did its part (connected and handshaken, or answered). */
     public void succeeded() {
+        if (report()) {
+            judge.succeeded(upstream);
+        }
+    }
+
+    /** The one success report to the breaker and the states; false when something was reported already. */
+    private boolean report() {
         if (reported) {
-            return;
+            return false;
         }
         reported = true;
         if (holdsPermit) {
             breaker.onSuccess(breaker.getCurrentTimestamp() - startTimestamp, breaker.getTimestampUnit());
         }
         states.onSuccess(upstream);
-        judge.succeeded(upstream);
+        return true;
     }
 
     /**

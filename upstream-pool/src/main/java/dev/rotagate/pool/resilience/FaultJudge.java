@@ -85,8 +85,8 @@ public final class FaultJudge {
     }
 
     /**
-     * The upstream did its part for {@code target}: if the target failed through another upstream lately, that
-     * one is blamed the next time. One cache lookup, and only while some target has failed lately.
+     * The upstream did its part for {@code target}: its streak starts over, and if the target failed through another
+     * upstream lately, that one is blamed the next time. One cache lookup, and only while some target has failed lately.
      */
     public void succeeded(Upstream upstream, HostAndPort target) {
         succeeded(upstream);
