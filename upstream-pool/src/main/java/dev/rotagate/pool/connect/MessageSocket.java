@@ -10,6 +10,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -249,14 +251,37 @@ public final class MessageSocket {
 
     /** Lets each direction end on its own: a peer's FIN becomes {@link Listener#onInputShutdown()}. */
     public MessageSocket allowHalfClosure() {
-        channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        return halfClosure(true);
+    }
+
+    /**
+     * With {@code false}, a peer's FIN closes the connection (the owner hears {@code onClose}). A connection that is
+     * closing anyway wants that: with half-closure Netty would shut the input down first, which fails with an
+     * exception (and its stack trace) once both directions are down.
+     */
+    public MessageSocket halfClosure(boolean allowed) {
+        channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, allowed);
         return this;
     }
 
-    /** Sends FIN after everything written so far; the other direction stays open. */
+    /**
+     * Sends FIN after everything written so far; the other direction stays open. On a native socket the FIN goes
+     * straight to the descriptor: Netty's own {@code shutdownOutput} builds an exception with a stack trace for the
+     * writes still queued — there are none once the write before it completed — which is paid on every
+     * {@code Connection: close}.
+     */
     public void shutdownOutput() {
         write(Unpooled.EMPTY_BUFFER).onComplete(v -> {
-            if (channel() instanceof DuplexChannel duplex && channel().isActive()) {
+            Channel channel = channel();
+            if (!channel.isActive()) {
+                close();
+            } else if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket fd) {
+                try {
+                    fd.shutdown(false, true);
+                } catch (IOException e) {
+                    close();
+                }
+            } else if (channel instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
             } else {
                 close();
