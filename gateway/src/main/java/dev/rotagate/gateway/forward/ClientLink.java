@@ -14,6 +14,12 @@ public interface ClientLink {
 
     String remoteAddress();
 
+    /**
+     * The connection's one deadline, for the owner of the phase it is in (an exchange's response timeout): arming it
+     * replaces the phase's own, and every change of phase disarms it. One timer per connection, not one per request.
+     */
+    LoopTimer deadline();
+
     /** The client becomes a plain HTTP exchange's, paused until the exchange is ready. */
     void enterExchange(MessageSocket.Listener exchange);
 

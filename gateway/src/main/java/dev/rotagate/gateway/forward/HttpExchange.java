@@ -63,7 +63,7 @@ public final class HttpExchange implements UpstreamLeg.Exchange {
         this.uri = uri;
         this.proxyRequest = proxyRequest;
         this.retries = new RetryPolicy(ctx.dispatcher(), request.method());
-        this.responseTimer = new LoopTimer(client.socket().eventLoop());
+        this.responseTimer = client.deadline();
         this.response = new ResponseRelay(client.socket(), request, ctx.bansConfig().bodyPatterns(), this::blockPage);
     }
 

@@ -128,7 +128,7 @@ public final class Relay {
             return;
         }
         closed = true;
-        halfClosedTimer.cancel();
+        halfClosedTimer.stop();
         Future.all(client.close(), upstream.close()).onComplete(v -> done.tryComplete(new Result(up.bytes, down.bytes)));
     }
 }

@@ -48,6 +48,8 @@ public final class ClientConnection implements ClientLink {
     /** The user whose connection slot this holds, and how to give it back. */
     private String user;
     private Runnable releaseUser;
+    /** The client's address as text, made once: every request's access-log line and limits name it. */
+    private String remoteAddress;
 
     private ClientConnection(MessageSocket socket, Supplier<GatewayContext> contexts, ClientConnections registry) {
         this.socket = socket;
@@ -111,8 +113,16 @@ public final class ClientConnection implements ClientLink {
     }
 
     @Override
+    public LoopTimer deadline() {
+        return timer;
+    }
+
+    @Override
     public String remoteAddress() {
-        return socket.remoteAddress();
+        if (remoteAddress == null) {
+            remoteAddress = socket.remoteAddress(); // first asked for after a PROXY header, if any, was read
+        }
+        return remoteAddress;
     }
 
     @Override
@@ -217,7 +227,7 @@ public final class ClientConnection implements ClientLink {
             if (socket.isInputShutdown()) {
                 socket.close(); // the client is done sending too
             } else {
-                socket.shutdownOutput();
+                socket.halfClosure(false).shutdownOutput(); // the client's FIN then closes at once
             }
         });
     }
@@ -278,7 +288,7 @@ public final class ClientConnection implements ClientLink {
     }
 
     private void closed() {
-        timer.cancel();
+        timer.stop();
         phase = Phase.CLOSED;
         registry.closed(this, admitted);
         if (releaseUser != null) {

@@ -29,6 +29,7 @@ class AdmissionTest {
 
         @Override public MessageSocket socket() { throw new UnsupportedOperationException(); }
         @Override public String remoteAddress() { return "127.0.0.1:1"; }
+        @Override public LoopTimer deadline() { throw new UnsupportedOperationException(); }
         @Override public void enterExchange(MessageSocket.Listener exchange) { }
         @Override public void enterTunnel(MessageSocket.Listener owner) { }
         @Override public void exchangeDone(boolean keepAlive, Future<Void> lastWrite) { }
