@@ -19,7 +19,8 @@
 #   ROTAGATE_JAR             the gateway jar [gateway/target/rotagate.jar]
 #   ROTAGATE_JAVA_OPTS       JVM flags for the gateway, e.g. -XX:+UseParallelGC
 #   BENCH_ACCESS_LOG         the gateway's log.access (text, json, off); unset: the jar's default (text)
-#   BENCH_LEGACY_CONFIG=1    write no keys newer than the jar (targets, log): for jars before the target policy
+#   BENCH_TRANSPORT          the gateway's server.transport (auto, epoll, io_uring, nio); unset: auto (epoll)
+#   BENCH_LEGACY_CONFIG=1    write no keys newer than the jar (targets, log, server): for jars before the target policy
 set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -323,6 +324,7 @@ GATEWAY_PORT=$FREE_PORT
     if [[ "${BENCH_LEGACY_CONFIG:-0}" != 1 ]]; then
         echo "targets: { allow: [\"$HOST/32\"] }   # the bench origin listens on loopback"
         if [[ -n "${BENCH_ACCESS_LOG:-}" ]]; then echo "log: { access: $BENCH_ACCESS_LOG }"; fi
+        if [[ -n "${BENCH_TRANSPORT:-}" ]]; then echo "server: { transport: $BENCH_TRANSPORT }"; fi
     fi
     cat <<EOF
 pools:

@@ -566,7 +566,7 @@ public final class ConfigLoader {
                     try {
                         return ServerConfig.Transport.valueOf(t.trim().toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("unknown transport '" + t + "' (expected: auto, epoll or nio)");
+                        throw new IllegalArgumentException("unknown transport '" + t + "' (expected: auto, epoll, io_uring or nio)");
                     }
                 }).orElse(d.transport())
                 : d.transport();

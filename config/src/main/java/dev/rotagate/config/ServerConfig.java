@@ -3,7 +3,7 @@ package dev.rotagate.config;
 import java.time.Duration;
 
 /**
- * Front-end settings. {@code transport}: auto (epoll when it loads), epoll (refuse to start without it) or nio.
+ * Front-end settings. {@code transport}: auto (epoll when it loads), epoll or io_uring (refuse to start without it) or nio.
  * {@code proxyProtocol}: expect a HAProxy PROXY header (v1/v2) on every client connection.
  * {@code eventLoops}: how many event loops accept and serve client connections (0: one per core).
  * {@code maxConnections}: client connections at once (0: unlimited); {@code drainTimeout}: how long SIGTERM waits for
@@ -12,7 +12,7 @@ import java.time.Duration;
 public record ServerConfig(Transport transport, boolean proxyProtocol, int maxRequestHead, int eventLoops,
                            int maxConnections, Duration drainTimeout, ErrorDetail errorDetail) {
 
-    public enum Transport { AUTO, EPOLL, NIO }
+    public enum Transport { AUTO, EPOLL, IO_URING, NIO }
 
     /** What error bodies say about an upstream: its name only, or its URL with the password masked. */
     public enum ErrorDetail { NAME, FULL }

@@ -126,7 +126,7 @@ public final class GatewayServer {
                     LOG.info("rotagate listening on {}:{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s), transport {}{}",
                             config.listen().host(), gateway.port, g.pools().size(),
                             g.pools().stream().mapToInt(p -> p.upstreams().size()).sum(),
-                            (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ", " + instances + " event loop(s)",
+                            Transports.name(vertx) + ", " + instances + " event loop(s)",
                             g.healthChecker() == null ? ", health checks off" : ", probing every "
                                     + Durations.format(config.health().interval()));
                     return gateway;
