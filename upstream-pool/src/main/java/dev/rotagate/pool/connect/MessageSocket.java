@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayDeque;
 
 /**
@@ -278,8 +279,8 @@ public final class MessageSocket {
             } else if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket fd) {
                 try {
                     fd.shutdown(false, true);
-                } catch (IOException e) {
-                    close();
+                } catch (IOException | NotYetConnectedException e) {
+                    close(); // the kernel has already finished the connection (a reset) before Netty noticed
                 }
             } else if (channel instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
