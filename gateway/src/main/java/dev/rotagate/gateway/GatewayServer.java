@@ -78,6 +78,7 @@ public final class GatewayServer {
                 Ticker.systemTicker(), config.server(), TargetResolver.of(vertx), new OwnEndpoints(),
                 new Admission(System::nanoTime));
         this.connections = new ClientConnections(config.server().maxConnections());
+        metrics.retryBudget(shared.budget());
         // known ports count from the start; port 0 is added once bound
         shared.ownEndpoints().listening(config.listen().port());
         if (config.admin().enabled()) {

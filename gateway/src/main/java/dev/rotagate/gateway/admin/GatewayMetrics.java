@@ -1,6 +1,7 @@
 package dev.rotagate.gateway.admin;
 
 import dev.rotagate.common.FailureKind;
+import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.resilience.UpstreamState;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,10 +73,10 @@ public final class GatewayMetrics {
         u.latencyObserver(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
-    private final java.util.concurrent.atomic.AtomicInteger lastReloadOk = new java.util.concurrent.atomic.AtomicInteger(1);
+    private final AtomicInteger lastReloadOk = new AtomicInteger(1);
 
     {
-        Gauge.builder("rotagate_config_last_reload_ok", lastReloadOk, java.util.concurrent.atomic.AtomicInteger::get)
+        Gauge.builder("rotagate_config_last_reload_ok", lastReloadOk, AtomicInteger::get)
                 .description("1 when the last config (re)load was applied, 0 when it was rejected").register(registry);
     }
 
@@ -86,6 +88,16 @@ public final class GatewayMetrics {
     }
 
     private final UserMetrics users = new UserMetrics(registry);
+
+    /** Retries on another upstream: started, and refused because the retry budget was used up. */
+    public void retryBudget(RetryBudget budget) {
+        FunctionCounter.builder("rotagate_retries", budget, RetryBudget::started)
+                .description("Requests and tunnels retried on another upstream, by outcome").tag("outcome", "started")
+                .register(registry);
+        FunctionCounter.builder("rotagate_retries", budget, RetryBudget::refused)
+                .description("Requests and tunnels retried on another upstream, by outcome").tag("outcome", "budget-exhausted")
+                .register(registry);
+    }
 
     /** Access-log lines dropped because the writer could not keep up. */
     public void accessLogDropped(LongSupplier dropped) {

@@ -2,6 +2,7 @@ package dev.rotagate.gateway.forward;
 
 import dev.rotagate.config.RetryConfig;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Envoy's retry budget: retries in flight may be at most {@code budget-percent} of the requests and tunnels in
@@ -13,6 +14,8 @@ public final class RetryBudget {
     private volatile int minConcurrent;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
+    private final LongAdder started = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
     public RetryBudget(RetryConfig config) {
         configure(config);
@@ -38,9 +41,11 @@ public final class RetryBudget {
             int now = retries.get();
             int allowed = Math.max(minConcurrent, (int) ((long) active.get() * percent / 100));
             if (now >= allowed) {
+                refused.increment();
                 return false;
             }
             if (retries.compareAndSet(now, now + 1)) {
+                started.increment();
                 return true;
             }
         }
@@ -56,5 +61,15 @@ public final class RetryBudget {
 
     public int activeRetries() {
         return retries.get();
+    }
+
+    /** Requests given a place for their retries, since the start. */
+    public long started() {
+        return started.sum();
+    }
+
+    /** Requests that would have been retried but found the budget used up: their clients saw the error. */
+    public long refused() {
+        return refused.sum();
     }
 }
