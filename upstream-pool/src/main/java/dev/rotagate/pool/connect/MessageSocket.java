@@ -98,6 +98,7 @@ public final class MessageSocket {
 
     /** Takes over a socket; it starts paused, owned by nobody (what arrives waits). */
     public static MessageSocket of(NetSocket socket) {
+        OutboundQueues.shrink((NetSocketInternal) socket);
         MessageSocket s = new MessageSocket((NetSocketInternal) socket);
         s.paused = true;
         return s;
