@@ -3,7 +3,8 @@
 
     python3 bench/tunnels.py [--jar gateway/target/rotagate.jar] [--tunnels 9000] [--rate 1000]
 
-Starts the gateway (direct:// upstream, loopback target allowed) and an echo target in this process, opens
+Starts the gateway (direct:// upstream, loopback target allowed) and an echo target in this process; measures
+plain connections to the target at --rate (this client's own noise), warms the gateway up at --rate, then opens
 --tunnels CONNECT tunnels at --rate per second, measuring each one's setup time (connect to the gateway, CONNECT,
 the 200 read), then holds them all idle and reads the gateway's resident memory from /proc. A sample of tunnels
 is checked to still carry bytes at the end. Everything listens on 127.0.0.1; the gateway is stopped on exit.
