@@ -27,10 +27,10 @@ public final class Relay {
     private final Pipe up;
     private final Pipe down;
     private final Promise<Result> done = Promise.promise();
+    /** Re-armed by every byte once one direction has ended: arming is a field write (see {@link LoopTimer}). */
     private final LoopTimer halfClosedTimer;
     private final long halfClosedMillis;
-    /** When a byte last went through, counted only once one direction has ended. */
-    private long lastActivityNanos;
+    private final Runnable closeBoth = this::closeBoth;
     private boolean closed;
 
     public Relay(MessageSocket client, MessageSocket upstream, Duration halfClosed) {
@@ -72,7 +72,7 @@ public final class Relay {
             if (message instanceof ByteBuf buf) {
                 bytes += buf.readableBytes();
                 if (ended || peer.ended) {
-                    lastActivityNanos = System.nanoTime();
+                    halfClosedTimer.arm(halfClosedMillis, closeBoth);
                 }
                 to.write(buf);
                 if (to.writeQueueFull()) {
@@ -100,8 +100,7 @@ public final class Relay {
             if (peer.ended) {
                 closeBoth();
             } else {
-                lastActivityNanos = System.nanoTime();
-                armHalfClosed(halfClosedMillis);
+                halfClosedTimer.arm(halfClosedMillis, closeBoth);
             }
         }
 
@@ -109,18 +108,6 @@ public final class Relay {
         public void onClose() {
             closeBoth();
         }
-    }
-
-    /** Closes the half-closed tunnel once it has been quiet for {@code timeouts.half-closed}. */
-    private void armHalfClosed(long millis) {
-        halfClosedTimer.arm(millis, () -> {
-            long quietMillis = (System.nanoTime() - lastActivityNanos) / 1_000_000;
-            if (quietMillis >= halfClosedMillis) {
-                closeBoth();
-            } else {
-                armHalfClosed(halfClosedMillis - quietMillis);
-            }
-        });
     }
 
     private void closeBoth() {
