@@ -15,6 +15,8 @@ public enum FailureKind {
     UPSTREAM_AUTH("upstream-auth", true),
     /** The upstream proxy failed by itself: 5xx to CONNECT, SOCKS general failure, garbage, reset. */
     UPSTREAM_ERROR("upstream-error", true),
+    /** The TLS handshake with an https:// upstream failed: its certificate is not trusted or not its name's, or no TLS. */
+    UPSTREAM_TLS("upstream-tls", true),
     /** The upstream proxy's host name does not resolve. */
     UPSTREAM_UNRESOLVED("upstream-unresolved", true),
     /** A working upstream reports that the target refused the connection. */

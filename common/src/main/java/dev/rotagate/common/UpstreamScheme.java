@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum UpstreamScheme {
     /** An HTTP proxy: CONNECT for tunnels, absolute-form requests for plain HTTP. */
     HTTP("http", 8080),
+    /** An HTTP proxy reached over TLS: the credentials and the CONNECT target never cross the network in clear. */
+    HTTPS("https", 443),
     /** SOCKS4; a target name is sent as SOCKS4a because targets are never resolved locally. */
     SOCKS4("socks4", 1080),
     SOCKS4A("socks4a", 1080),
@@ -31,6 +33,11 @@ public enum UpstreamScheme {
         return defaultPort;
     }
 
+    /** An HTTP proxy, in clear or over TLS: CONNECT, or absolute-form requests for plain HTTP. */
+    public boolean isHttpProxy() {
+        return this == HTTP || this == HTTPS;
+    }
+
     public boolean isSocks() {
         return this == SOCKS4 || this == SOCKS4A || this == SOCKS5 || this == SOCKS5H;
     }
@@ -43,6 +50,6 @@ public enum UpstreamScheme {
             }
         }
         throw new IllegalArgumentException("scheme: " + text
-                + " (expected: http, socks4, socks4a, socks5, socks5h or direct)");
+                + " (expected: http, https, socks4, socks4a, socks5, socks5h or direct)");
     }
 }

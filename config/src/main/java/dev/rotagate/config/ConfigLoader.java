@@ -3,7 +3,7 @@ package dev.rotagate.config;
 import dev.rotagate.common.ByteSizes;
 import dev.rotagate.common.Durations;
 import dev.rotagate.common.HostAndPort;
-import dev.rotagate.common.UpstreamUrl;
+import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.config.internal.Problems;
 import dev.rotagate.config.internal.YamlNode;
 import java.io.IOException;
@@ -46,9 +46,8 @@ public final class ConfigLoader {
     private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry", "body-patterns");
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
     private static final List<String> USER_KEYS = List.of("username", "password", "pool", "max-connections", "rate");
-    private static final List<String> POOL_KEYS = List.of("strategy", "upstreams", "session-ttl", "max-connections",
-            "upstream-files", "default-scheme", "upstream-files-lenient");
-    private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections");
+    private static final List<String> POOL_KEYS = concat(List.of("strategy", "upstreams", "session-ttl", "max-connections",
+            "upstream-files", "default-scheme", "upstream-files-lenient"), UpstreamSection.POOL_DEFAULT_KEYS);
     private static final List<String> ROUTE_KEYS = List.of("match", "pool", "tags");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle", "request",
             "half-closed");
@@ -56,7 +55,6 @@ public final class ConfigLoader {
             "max-connections", "drain-timeout", "error-detail");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
-    private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.:\\[\\]-]+");
     private static final HostAndPort DEFAULT_LISTEN = HostAndPort.of("127.0.0.1", 8080);
 
     private final Function<String, String> env;
@@ -190,9 +188,9 @@ public final class ConfigLoader {
         if (pm.containsKey("default-scheme")) {
             YamlNode n = pm.get("default-scheme");
             scheme = n.parsed(t -> {
-                var parsed = dev.rotagate.common.UpstreamScheme.parse(t.trim());
-                if (parsed == dev.rotagate.common.UpstreamScheme.DIRECT) {
-                    throw new IllegalArgumentException("direct cannot be a default scheme (expected: http, socks4, socks4a,"
+                var parsed = UpstreamScheme.parse(t.trim());
+                if (parsed == UpstreamScheme.DIRECT) {
+                    throw new IllegalArgumentException("direct cannot be a default scheme (expected: http, https, socks4, socks4a,"
                             + " socks5 or socks5h; list a direct upstream as direct://)");
                 }
                 return parsed.text();
@@ -205,7 +203,7 @@ public final class ConfigLoader {
         YamlNode filesNode = pm.get("upstream-files");
         List<YamlNode> files = filesNode.isScalar() ? List.of(filesNode) : filesNode.items();
         Path base = configFile.toAbsolutePath().getParent();
-        java.util.Set<String> seen = new HashSet<>();
+        Set<String> seen = new HashSet<>();
         earlier.forEach(u -> seen.add(u.name()));
         List<UpstreamConfig> out = new ArrayList<>();
         for (YamlNode f : files) {
@@ -245,74 +243,17 @@ public final class ConfigLoader {
             }
             Duration sessionTtl = duration(pm, "session-ttl", PoolConfig.DEFAULT_SESSION_TTL);
             int maxConnections = pm.containsKey("max-connections") ? pm.get("max-connections").integer(0, 1_000_000).orElse(0) : 0;
+            UpstreamSection section = new UpstreamSection(file);
+            UpstreamSection.PoolDefaults defaults = section.poolDefaults(pm, maxConnections);
             List<UpstreamConfig> upstreams = new ArrayList<>(pm.containsKey("upstreams")
-                    ? upstreams(pm.get("upstreams"), maxConnections, problems) : List.of());
-            upstreams.addAll(listFiles(pm, file, maxConnections, upstreams, problems));
+                    ? section.upstreams(pm.get("upstreams"), defaults) : List.of());
+            listFiles(pm, file, maxConnections, upstreams, problems).forEach(u -> upstreams.add(defaults.applyTo(u)));
             if (upstreams.isEmpty() && !(pm.containsKey("upstreams") && !pm.get("upstreams").isList())) {
                 problems.add(p, "pool '" + name + "' has no upstreams (expected: a list under upstreams:, or upstream-files:)");
             }
             pools.add(new PoolConfig(name, strategy, upstreams, sessionTtl));
         }
         return pools;
-    }
-
-    private List<UpstreamConfig> upstreams(YamlNode node, int poolMaxConnections, Problems problems) {
-        List<UpstreamConfig> out = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        Set<String> urls = new HashSet<>();
-        for (YamlNode u : node.items()) {
-            UpstreamConfig c = u.isScalar() ? upstreamFromText(u, poolMaxConnections) : upstreamFromMap(u, poolMaxConnections);
-            if (c == null) {
-                continue;
-            }
-            if (!names.add(c.name())) {
-                problems.add(u, "duplicate upstream name '" + c.name() + "' in this pool (set name: to tell them apart)");
-            } else if (!urls.add(c.url().toUnmaskedString())) {
-                problems.add(u, "duplicate upstream " + c.url());
-            } else {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
-    private UpstreamConfig upstreamFromText(YamlNode u, int maxConnections) {
-        return u.parsed(UpstreamUrl::parse)
-                .map(url -> new UpstreamConfig(UpstreamConfig.defaultName(url), url, 1, List.of(), maxConnections))
-                .orElse(null);
-    }
-
-    private UpstreamConfig upstreamFromMap(YamlNode u, int poolMaxConnections) {
-        Map<String, YamlNode> m = u.entries(UPSTREAM_KEYS);
-        if (!m.containsKey("url")) {
-            u.problems("url: missing (expected: { url: http://host:port, name: ..., weight: ..., tags: [...] })");
-            return null;
-        }
-        UpstreamUrl url = m.get("url").parsed(UpstreamUrl::parse).orElse(null);
-        String name = m.containsKey("name") ? m.get("name").text().orElse(null) : null;
-        if (name != null && !UPSTREAM_NAME.matcher(name).matches()) {
-            m.get("name").problems("upstream name '" + name + "' may only use A-Z a-z 0-9 _ . : -");
-            name = null;
-        }
-        int weight = m.containsKey("weight") ? m.get("weight").integer(1, 1000).orElse(1) : 1;
-        List<String> tags = new ArrayList<>();
-        if (m.containsKey("tags")) {
-            for (YamlNode t : m.get("tags").items()) {
-                t.text().ifPresent(tag -> {
-                    if (NAME.matcher(tag).matches()) {
-                        tags.add(tag);
-                    } else {
-                        t.problems("tag '" + tag + "' may only use A-Z a-z 0-9 _ .");
-                    }
-                });
-            }
-        }
-        int maxConnections = m.containsKey("max-connections")
-                ? m.get("max-connections").integer(0, 1_000_000).orElse(poolMaxConnections) : poolMaxConnections;
-        if (url == null) {
-            return null;
-        }
-        return new UpstreamConfig(name != null ? name : UpstreamConfig.defaultName(url), url, weight, tags, maxConnections);
     }
 
     private List<RouteConfig> routes(YamlNode node) {
@@ -591,5 +532,11 @@ public final class ConfigLoader {
         return new ServerConfig(transport, proxyProtocol, maxHead, integer(m, "event-loops", d.eventLoops(), 0, 1024),
                 integer(m, "max-connections", d.maxConnections(), 0, 10_000_000), duration(m, "drain-timeout", d.drainTimeout()),
                 detail);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rotagate.config;
 
 import dev.rotagate.common.HostAndPort;
+import dev.rotagate.common.UpstreamScheme;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,5 +46,18 @@ public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, Li
     GatewayConfig withSources(List<Path> listFiles, List<ConfigProblem> skippedLines) {
         return new GatewayConfig(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
                 targets, log, listFiles, skippedLines);
+    }
+
+    /** {@code pool/upstream} of every https:// upstream whose certificate is not checked ({@code insecure: true}). */
+    public List<String> insecureUpstreams() {
+        List<String> out = new ArrayList<>();
+        for (PoolConfig p : pools) {
+            for (UpstreamConfig u : p.upstreams()) {
+                if (u.url().scheme() == UpstreamScheme.HTTPS && u.tls().insecure()) {
+                    out.add(p.name() + "/" + u.name());
+                }
+            }
+        }
+        return out;
     }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotagate.common.UpstreamScheme;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -100,7 +102,7 @@ class ConfigLoaderTest {
                 "gw.yaml:4: timeouts.connect: duration: 5 seconds (expected: a number and a unit: ms, s, m, h or d, e.g. 5s)",
                 "gw.yaml:5: timeouts.idel: unknown key 'idel' (did you mean 'idle'?); known keys: connect, handshake, response, idle, request, half-closed",
                 "gw.yaml:8: pools.dc.strategy: unknown strategy 'fastest' (expected: round-robin, weighted, random, least-connections, least-latency)",
-                "gw.yaml:10: pools.dc.upstreams[0]: scheme: ftp (expected: http, socks4, socks4a, socks5, socks5h or direct)",
+                "gw.yaml:10: pools.dc.upstreams[0]: scheme: ftp (expected: http, https, socks4, socks4a, socks5, socks5h or direct)",
                 "gw.yaml:12: pools.dc.upstreams[2]: duplicate upstream name '10.0.0.2:3128' in this pool (set name: to tell them apart)",
                 "gw.yaml:13: pools.dc.upstreams[3]: url: missing (expected: { url: http://host:port, name: ..., weight: ..., tags: [...] })",
                 "gw.yaml:14: pools.dc.upstreams[4].weight: 0 is out of range (expected: 1 to 1000)",
@@ -227,4 +229,80 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(Path.of("/nonexistent/rotagate.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read the file");
     }
+
+    @Test
+    void httpsUpstreamsTakeACaFileOrInsecureAndTunnelCanBeAlways(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, TEST_CERTIFICATE);
+        GatewayConfig c = loader.parse("""
+                pools:
+                  tls:
+                    tunnel: always
+                    upstreams:
+                      - https://u:p@proxy.example:8443
+                      - { url: "https://10.0.0.2", name: own-ca, ca-file: ca.pem, tunnel: auto }
+                      - { url: "https://10.0.0.3", name: unchecked, insecure: true }
+                  plain:
+                    upstreams: [ "http://10.0.0.4:3128", "socks5://10.0.0.5" ]
+                """, dir.resolve("gw.yaml"));
+
+        List<UpstreamConfig> tls = c.pools().get(0).upstreams();
+        assertThat(tls.get(0).url().scheme()).isEqualTo(UpstreamScheme.HTTPS);
+        assertThat(tls.get(0).url().port()).isEqualTo(8443);
+        assertThat(tls.get(0).tls()).isEqualTo(UpstreamConfig.Tls.VERIFIED);
+        assertThat(tls.get(0).tunnelAlways()).isTrue();
+        assertThat(tls.get(0).absoluteForm()).isFalse();
+        assertThat(tls.get(1).url().port()).isEqualTo(443);
+        assertThat(tls.get(1).tls().caFile()).isEqualTo(ca);
+        assertThat(tls.get(1).tunnelAlways()).isFalse();
+        assertThat(tls.get(1).absoluteForm()).isTrue();
+        assertThat(tls.get(2).tls().insecure()).isTrue();
+        assertThat(c.insecureUpstreams()).containsExactly("tls/unchecked");
+        List<UpstreamConfig> plain = c.pools().get(1).upstreams();
+        assertThat(plain.get(0).absoluteForm()).isTrue();
+        assertThat(plain.get(1).absoluteForm()).as("SOCKS always tunnels").isFalse();
+    }
+
+    @Test
+    void tlsKeysAreCheckedWhereTheyAreWritten(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("junk.pem"), "not a certificate");
+        List<String> problems;
+        try {
+            loader.parse("""
+                    pools:
+                      p:
+                        upstreams:
+                          - { url: "http://10.0.0.1:3128", insecure: true }
+                          - { url: "https://10.0.0.2", ca-file: missing.pem }
+                          - { url: "https://10.0.0.3", ca-file: junk.pem }
+                          - { url: "https://10.0.0.4", tunnel: sometimes }
+                    """, dir.resolve("gw.yaml"));
+            throw new AssertionError("expected problems");
+        } catch (ConfigException e) {
+            problems = e.problems().stream().map(ConfigProblem::toString).map(p -> p.replace(dir + "/", "")).toList();
+        }
+
+        assertThat(problems).hasSize(4);
+        assertThat(problems.get(0)).isEqualTo("gw.yaml:4: pools.p.upstreams[0].insecure: insecure applies to https:// upstreams"
+                + " only (this one is http://)");
+        assertThat(problems.get(1)).startsWith("gw.yaml:5: pools.p.upstreams[1].ca-file: ca-file missing.pem cannot be read");
+        assertThat(problems.get(2)).startsWith("gw.yaml:6: pools.p.upstreams[2].ca-file: ca-file junk.pem is not a PEM certificate file");
+        assertThat(problems.get(3)).isEqualTo("gw.yaml:7: pools.p.upstreams[3].tunnel: tunnel: 'sometimes' (expected: always,"
+                + " or auto: plain HTTP in absolute form to http:// and https:// upstreams)");
+    }
+
+    /** A self-signed certificate (openssl req -x509, EC P-256), only ever parsed here. */
+    private static final String TEST_CERTIFICATE = """
+            -----BEGIN CERTIFICATE-----
+            MIIBiDCCAS2gAwIBAgIUGax1m0yjCHafnGcnRplJMMkcriYwCgYIKoZIzj0EAwIw
+            GDEWMBQGA1UEAwwNcm90YWdhdGUtdGVzdDAgFw0yNjEyMDExOTU0NDNaGA8yMTI2
+            MTEwNzE5NTQ0M1owGDEWMBQGA1UEAwwNcm90YWdhdGUtdGVzdDBZMBMGByqGSM49
+            AgEGCCqGSM49AwEHA0IABFeG/PdVkWR0DeekqsMvVUcpl40Q6B4kVM4CA+oz4bRG
+            LzULhne1LMluIwsdUvqiVEknbE94iNrYEzlwuIWPfaKjUzBRMB0GA1UdDgQWBBR9
+            DlYrjzBzpxQ/oo0iw9/YSrXUSTAfBgNVHSMEGDAWgBR9DlYrjzBzpxQ/oo0iw9/Y
+            SrXUSTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQD+kOrYTHuJ
+            5oV/4NLaG9jOHo4JXDVM5JSOArCAEZ9dQwIhAJMO6l8xpXSVqQqh/oHT+zTnv+5i
+            uqKCGP/JySHxL0yk
+            -----END CERTIFICATE-----
+            """;
 }

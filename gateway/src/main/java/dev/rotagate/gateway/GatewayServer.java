@@ -121,6 +121,7 @@ public final class GatewayServer {
                 .map(v -> {
                     Generation g = gateway.current;
                     config.skippedLines().forEach(p -> LOG.warn("skipped (upstream-files-lenient): {}", p));
+                    warnInsecure(config.insecureUpstreams(), "");
                     if (g.healthChecker() != null) {
                         g.healthChecker().start(g.pools());
                     }
@@ -221,10 +222,18 @@ public final class GatewayServer {
             LOG.info("reload: {}", changes.isEmpty() ? "no upstream changed" : String.join("; ", changes));
             restart.forEach(r -> LOG.warn("reload: {} changed: takes effect after a restart", r));
             next.skippedLines().forEach(p -> LOG.warn("reload: skipped {}", p));
+            List<String> insecure = new ArrayList<>(next.insecureUpstreams());
+            insecure.removeAll(previous.config().insecureUpstreams());
+            warnInsecure(insecure, "reload: ");
         });
     }
 
     /** A new config that is not valid: the running one stays. */
+    private static void warnInsecure(List<String> upstreams, String prefix) {
+        upstreams.forEach(u -> LOG.warn("{}upstream {}: insecure: true, its TLS certificate is not checked (anyone on the"
+                + " path can pose as it and read its credentials and traffic)", prefix, u));
+    }
+
     public void reloadRejected(List<ConfigProblem> problems) {
         reloadStatus.rejected(problems);
         LOG.error("reload: {} problem(s) in {}, keeping the running config:\n  {}", problems.size(), startConfig.source(),

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Real Python clients (python-requests, Scrapy) run with Debian's {@code /usr/bin/python3}. */
 final class PythonClients {
@@ -61,11 +62,17 @@ final class PythonClients {
 
     /** {@code count} sequential GETs on one requests.Session through {@code proxy}, cycling over {@code urls}. */
     static Run requests(Path workDir, String proxy, int count, List<String> urls) {
+        return requests(workDir, proxy, count, urls, null);
+    }
+
+    /** As above; https:// targets are verified against {@code caBundle} (PEM) when it is not null. */
+    static Run requests(Path workDir, String proxy, int count, List<String> urls, Path caBundle) {
         Interop.pythonModule("requests", "python3-requests");
         Path script = copyScript(workDir, "requests_client.py");
         List<String> command = new ArrayList<>(List.of(Interop.PYTHON, script.toString(), proxy, String.valueOf(count)));
         command.addAll(urls);
-        ChildProcess.Result result = ChildProcess.run(workDir, Duration.ofSeconds(60), command);
+        ChildProcess.Result result = ChildProcess.run(workDir, Duration.ofSeconds(60),
+                caBundle == null ? Map.of() : Map.of("INTEROP_CA_BUNDLE", caBundle.toString()), command);
         List<Response> responses = new ArrayList<>();
         if (result.exitCode() == 0) {
             try {

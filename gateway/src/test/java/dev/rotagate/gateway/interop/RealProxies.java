@@ -1,5 +1,6 @@
 package dev.rotagate.gateway.interop;
 
+import dev.rotagate.pool.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>tinyproxy 1.11 runs as the current user when no {@code User} is set (it only warns); without
  *       {@code ConnectPort} lines CONNECT is allowed to every port.</li>
  *   <li>microsocks takes everything on its command line and logs one line per connection on stdout.</li>
+ *   <li>stunnel 5 in the foreground logs to stderr and runs as the user that started it.</li>
  *   <li>dante 1.4 forks a tree of children and drops to {@code user.unprivileged}; it speaks SOCKS4 and SOCKS5 on
  *       one port but not SOCKS4a (a 4a name request is answered 91 "rejected or failed").</li>
  * </ul>
@@ -32,6 +34,7 @@ final class RealProxies {
     static final String TINYPROXY = "/usr/bin/tinyproxy";
     static final String MICROSOCKS = "/usr/bin/microsocks";
     static final String DANTE = "/usr/sbin/danted";
+    static final String STUNNEL = "/usr/bin/stunnel4";
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -132,6 +135,27 @@ final class RealProxies {
                     ""));
             return new Launch(List.of(DANTE, "-f", conf.toString(), "-p", dir.resolve("danted.pid").toString()),
                     List.of(log), "127.0.0.1.%d");
+        });
+    }
+
+    /**
+     * A stunnel 5 terminating TLS with {@code certificate} in front of {@code backendPort} on 127.0.0.1: an https://
+     * proxy when the backend is one, an https:// origin when it is an origin.
+     */
+    ProxyProcess stunnel(String name, int backendPort, TestCertificates.Pair certificate) {
+        Interop.binary(STUNNEL, "stunnel4");
+        return launch("stunnel", name, (port, dir) -> {
+            Path conf = write(dir, "stunnel.conf", String.join("\n",
+                    "foreground = yes",
+                    "pid = " + dir.resolve("stunnel.pid"),
+                    "debug = info",
+                    "[" + name + "]",
+                    "accept = 127.0.0.1:" + port,
+                    "connect = 127.0.0.1:" + backendPort,
+                    "cert = " + certificate.cert(),
+                    "key = " + certificate.key(),
+                    ""));
+            return new Launch(List.of(STUNNEL, conf.toString()), List.of(), "connected to 127.0.0.1:%d");
         });
     }
 

@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place that decides what a connect failure means: a fault of the upstream proxy (counts against it),
@@ -35,6 +36,10 @@ public final class FailureClassifier {
             return f;
         }
         boolean direct = upstream.url().scheme() == UpstreamScheme.DIRECT;
+        SSLException tls = tlsFailure(error);
+        if (tls != null) {
+            return failure(FailureKind.UPSTREAM_TLS, upstream, target, "TLS handshake failed: " + tlsReason(tls), tls);
+        }
         Throwable e = unwrap(error);
         String message = String.valueOf(e.getMessage());
         // before ConnectException: Netty's ProxyConnectException is one
@@ -184,6 +189,26 @@ public final class FailureClassifier {
         String proxyStatus = headers.get("Proxy-Status");
         return failure(kind, upstream, target, "upstream answered " + answer.status()
                 + (squid != null ? " (" + squid + ")" : proxyStatus != null ? " (" + proxyStatus + ")" : ""), null);
+    }
+
+    /** The TLS failure in a cause chain (Vert.x and Netty wrap it), or null. */
+    private static SSLException tlsFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
+    /** The innermost message: the certificate path or name check that failed, rather than "handshake failed". */
+    private static String tlsReason(SSLException tls) {
+        Throwable t = tls;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
     }
 
     private static Throwable unwrap(Throwable e) {

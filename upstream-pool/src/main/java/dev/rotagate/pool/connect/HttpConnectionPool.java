@@ -1,7 +1,6 @@
 package dev.rotagate.pool.connect;
 
 import dev.rotagate.common.HostAndPort;
-import dev.rotagate.common.UpstreamScheme;
 import dev.rotagate.pool.Upstream;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
@@ -129,7 +128,7 @@ public final class HttpConnectionPool implements HttpConnections {
 
     private static Key key(Upstream upstream, HostAndPort target, String session) {
         String credentials = upstream.isTemplated() ? session : null;
-        return upstream.url().scheme() == UpstreamScheme.HTTP
+        return upstream.config().absoluteForm()
                 ? new Key(upstream, null, credentials) : new Key(upstream, target, credentials);
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens connections through upstreams with one shared Vert.x {@link NetClient} and per-connection
  * {@link ProxyOptions}: Netty's proxy handlers do the HTTP CONNECT, SOCKS4 and SOCKS5 handshakes.
- * Two timeouts apply one after the other: TCP connect to the upstream, then its handshake answer.
+ * Two timeouts apply one after the other: TCP connect to the upstream, then its handshake answer (for an https://
+ * upstream, TLS and then the CONNECT answer, which {@link ProxyConnect} reads inside TLS).
  */
 public final class UpstreamConnector implements Dialer {
 
@@ -43,6 +44,11 @@ public final class UpstreamConnector implements Dialer {
     @Override
     public Future<MessageSocket> connect(Upstream via, HostAndPort target, String session) {
         UpstreamUrl url = via.url();
+        if (url.scheme() == UpstreamScheme.HTTPS) {
+            return open(toProxy(via), via, target)
+                    .compose(socket -> ProxyConnect.open(socket, via, target, session, timeouts.handshake()))
+                    .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
+        }
         ConnectOptions options = new ConnectOptions().setTimeout((int) timeouts.connect().toMillis());
         if (url.scheme() == UpstreamScheme.DIRECT) {
             options.setHost(target.host()).setPort(target.port());
@@ -54,13 +60,24 @@ public final class UpstreamConnector implements Dialer {
 
     @Override
     public Future<MessageSocket> connectToProxy(Upstream via, HostAndPort targetForErrors) {
-        UpstreamUrl url = via.url();
-        if (url.scheme() != UpstreamScheme.HTTP) {
-            throw new IllegalArgumentException("upstream: " + via.describe() + " (expected: an http:// upstream)");
+        if (!via.url().scheme().isHttpProxy()) {
+            throw new IllegalArgumentException("upstream: " + via.describe() + " (expected: an http:// or https:// upstream)");
         }
+        return open(toProxy(via), via, targetForErrors);
+    }
+
+    /** A connection to the upstream proxy itself: TCP, and TLS for an https:// one. */
+    private ConnectOptions toProxy(Upstream via) {
+        UpstreamUrl url = via.url();
         ConnectOptions options = new ConnectOptions().setHost(url.host()).setPort(url.port())
                 .setTimeout((int) timeouts.connect().toMillis());
-        return open(options, via, targetForErrors);
+        if (url.scheme() == UpstreamScheme.HTTPS) {
+            options.setSsl(true).setSslOptions(UpstreamTls.options(via.config().tls(), timeouts.handshake()));
+            if (!UpstreamTls.isIpLiteral(url.host())) {
+                options.setSniServerName(url.host());
+            }
+        }
+        return options;
     }
 
     private Future<MessageSocket> open(ConnectOptions options, Upstream via, HostAndPort target) {
@@ -77,6 +94,7 @@ public final class UpstreamConnector implements Dialer {
         UpstreamUrl url = via.url();
         ProxyType type = switch (url.scheme()) {
             case HTTP -> ProxyType.HTTP;
+            case HTTPS -> throw new IllegalStateException("https upstreams do their CONNECT inside TLS (ProxyConnect)");
             case SOCKS4, SOCKS4A -> ProxyType.SOCKS4;
             case SOCKS5, SOCKS5H -> ProxyType.SOCKS5;
             case DIRECT -> throw new IllegalStateException("direct upstreams need no proxy options");

@@ -8,12 +8,15 @@ import dev.rotagate.common.UpstreamUrl;
 import dev.rotagate.config.UpstreamConfig;
 import dev.rotagate.pool.Upstream;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.proxy.HttpProxyHandler.HttpProxyConnectException;
 import io.netty.handler.proxy.ProxyConnectException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -108,5 +111,34 @@ class FailureClassifierTest {
         RuntimeException wrapped = new RuntimeException("outer", new ConnectException("Connection refused"));
 
         assertThat(FailureClassifier.classify(wrapped, HTTP, TARGET).kind()).isEqualTo(FailureKind.UPSTREAM_REFUSED);
+    }
+
+    @Test
+    void tlsFailuresToAnHttpsUpstreamAreItsOwnKindWithTheInnermostReason() {
+        Upstream https = upstream("https://127.0.0.1:8443");
+        var pkix = new SSLHandshakeException("PKIX path building failed");
+        pkix.initCause(new CertificateException("No subject alternative names matching IP address 127.0.0.1 found"));
+
+        UpstreamFailure f = FailureClassifier.classify(new DecoderException(pkix), https, TARGET);
+
+        assertThat(f.kind()).isEqualTo(FailureKind.UPSTREAM_TLS);
+        assertThat(f.kind().isProxyFault()).isTrue();
+        assertThat(f.blame()).isEqualTo(UpstreamFailure.Blame.UPSTREAM);
+        assertThat(f.reason()).isEqualTo("TLS handshake failed: No subject alternative names matching IP address 127.0.0.1 found");
+    }
+
+    @Test
+    void anHttpsUpstreamsConnectAnswerIsReadAsAnHttpUpstreamsIs() {
+        Upstream https = upstream("https://127.0.0.1:8443");
+
+        UpstreamFailure f = FailureClassifier.classify(new HttpProxyConnectException(
+                "https, none, 127.0.0.1:8443 => example.com:443, status: 407 Proxy Authentication Required",
+                new DefaultHttpHeaders()), https, TARGET);
+        UpstreamFailure late = FailureClassifier.classify(new ProxyConnectException(
+                "https, none, 127.0.0.1:8443 => example.com:443, timeout"), https, TARGET);
+
+        assertThat(f.kind()).isEqualTo(FailureKind.UPSTREAM_AUTH);
+        assertThat(late.kind()).isEqualTo(FailureKind.UPSTREAM_HANDSHAKE_TIMEOUT);
+        assertThat(late.blame()).isEqualTo(UpstreamFailure.Blame.EITHER);
     }
 }

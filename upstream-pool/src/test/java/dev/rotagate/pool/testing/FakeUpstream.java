@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
@@ -57,6 +58,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final Mode mode;
     private final String name;
     private final String credentials;
+    /** Null: plain TCP; else the certificate it answers TLS with (an https:// proxy). */
+    private TestCertificates.Pair tls;
     private final List<TestOrigin.Seen> seen = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private HttpServer httpServer;
@@ -83,6 +86,20 @@ public final class FakeUpstream implements AutoCloseable {
         return f;
     }
 
+    /** A working HTTP proxy behind TLS with {@code certificate}: {@link #url()} is https://. */
+    public static FakeUpstream startTls(Vertx vertx, String name, TestCertificates.Pair certificate) throws Exception {
+        return startTls(vertx, name, certificate, null);
+    }
+
+    /** @param credentials {@code user:pass} the proxy requires, or null */
+    public static FakeUpstream startTls(Vertx vertx, String name, TestCertificates.Pair certificate, String credentials)
+            throws Exception {
+        FakeUpstream f = new FakeUpstream(vertx, Mode.RELAY, name, credentials);
+        f.tls = certificate;
+        f.listen();
+        return f;
+    }
+
     private void listen() throws Exception {
         switch (mode) {
             case REFUSE -> {
@@ -93,7 +110,11 @@ public final class FakeUpstream implements AutoCloseable {
             case RELAY -> {
                 httpClient = vertx.createHttpClient();
                 netClient = vertx.createNetClient();
-                httpServer = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHandle100ContinueAutomatically(true)).connectionHandler(c -> connections.incrementAndGet())
+                HttpServerOptions options = new HttpServerOptions().setHandle100ContinueAutomatically(true);
+                if (tls != null) {
+                    options.setSsl(true).setKeyCertOptions(tls.keyCertOptions());
+                }
+                httpServer = vertx.createHttpServer(options).connectionHandler(c -> connections.incrementAndGet())
                         .requestHandler(this::relay);
                 port = httpServer.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
             }
@@ -114,7 +135,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}, with credentials when the proxy requires them. */
     public String url() {
-        return "http://" + (credentials == null ? "" : credentials + "@") + "127.0.0.1:" + port;
+        return (tls == null ? "http://" : "https://") + (credentials == null ? "" : credentials + "@") + "127.0.0.1:" + port;
     }
 
     /** Request heads as this proxy received them (header order and case kept). */
