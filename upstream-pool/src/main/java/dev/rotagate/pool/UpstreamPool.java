@@ -181,9 +181,11 @@ public final class UpstreamPool {
      */
     public Attempt select(String session, List<String> tags, String domain, Collection<Upstream> excluded) {
         View view = tags.isEmpty() ? all : tagView(tags);
-        Predicate<Upstream> usable = u -> !excluded.contains(u) && states.isEligible(u) && !u.isSaturated()
-                && !bans.isBanned(u, domain);
-        Attempt attempt = session != null ? selectForSession(session, tags, view, usable) : selectByStrategy(view, usable);
+        Predicate<Upstream> eligible = u -> states.isEligible(u) && !u.isSaturated();
+        // what only this request must avoid: a session's pin stays when its upstream is merely avoided here
+        Predicate<Upstream> avoid = u -> excluded.contains(u) || bans.isBanned(u, domain);
+        Attempt attempt = session != null ? selectForSession(session, tags, view, eligible, avoid)
+                : selectByStrategy(view, eligible.and(avoid.negate()));
         if (attempt == null && panic == BreakerConfig.Panic.USE_ALL && noneEligible(view, excluded)) {
             // panic: nothing is healthy, so health is ignored rather than failing every request
             attempt = firstUsable(view.members(), u -> !excluded.contains(u) && !u.isSaturated(), false);
@@ -217,14 +219,15 @@ public final class UpstreamPool {
         return firstUsable(view.members(), usable, true);
     }
 
-    private Attempt selectForSession(String session, List<String> tags, View view, Predicate<Upstream> usable) {
+    private Attempt selectForSession(String session, List<String> tags, View view, Predicate<Upstream> eligible,
+                                     Predicate<Upstream> avoid) {
         String key = tags.isEmpty() ? session : session + "|" + String.join(",", tags);
         long hash = Rendezvous.sessionHash(session);
         List<Upstream> refused = new ArrayList<>(0);
         for (int i = 0; i < PICK_ATTEMPTS; i++) {
             Upstream u = sessions.pick(key, hash, view.members(), view.equalWeights(),
                     m -> byName.get(m.name()) == m && hasTags(m, tags),
-                    m -> usable.test(m) && !refused.contains(m));
+                    m -> eligible.test(m) && !refused.contains(m), avoid);
             if (u == null) {
                 return null;
             }

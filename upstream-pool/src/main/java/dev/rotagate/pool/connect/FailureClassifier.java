@@ -88,7 +88,7 @@ public final class FailureClassifier {
             // squid and RFC 9209 proxies say whether it was the target, not they, that failed; tinyproxy says it in words
             FailureKind said = e.headers() == null ? null : proxyMadeAnswer(status, e.headers());
             if (said != null) {
-                return failure(said, upstream, target, reason, e);
+                return new UpstreamFailure(said, blame(said, e.headers()), upstream, target, reason, e);
             }
             if (statusText.toLowerCase(Locale.ROOT).contains("unable to connect")) {
                 return failure(FailureKind.TARGET_UNREACHABLE, upstream, target, reason, e);
@@ -150,6 +150,8 @@ public final class FailureClassifier {
             return switch (code) {
                 case "ERR_CONNECT_FAIL", "ERR_DNS_FAIL", "ERR_CONNECT_TIMEOUT", "ERR_READ_TIMEOUT", "ERR_ZERO_SIZE_OBJECT",
                      "ERR_READ_ERROR", "ERR_WRITE_ERROR" -> FailureKind.TARGET_UNREACHABLE;
+                // no way to the target: the name did not resolve, no route, no parent — or squid's own DNS is down
+                case "ERR_CANNOT_FORWARD" -> FailureKind.TARGET_UNREACHABLE;
                 case "ERR_ACCESS_DENIED" -> FailureKind.TARGET_FORBIDDEN;
                 case "ERR_CACHE_ACCESS_DENIED" -> FailureKind.UPSTREAM_AUTH;
                 default -> FailureKind.UPSTREAM_ERROR;
@@ -187,8 +189,20 @@ public final class FailureClassifier {
         }
         String squid = headers.get("X-Squid-Error");
         String proxyStatus = headers.get("Proxy-Status");
-        return failure(kind, upstream, target, "upstream answered " + answer.status()
+        return new UpstreamFailure(kind, blame(kind, headers), upstream, target, "upstream answered " + answer.status()
                 + (squid != null ? " (" + squid + ")" : proxyStatus != null ? " (" + proxyStatus + ")" : ""), null);
+    }
+
+    /**
+     * Who a proxy's own error answer blames: as its kind says, except squid's {@code ERR_CANNOT_FORWARD}, which a
+     * target nobody can reach and a squid whose own DNS is down both cause — correlation tells ({@code FaultJudge}).
+     */
+    private static UpstreamFailure.Blame blame(FailureKind kind, HttpHeaders headers) {
+        String squid = headers.get("X-Squid-Error");
+        if (squid != null && squid.startsWith("ERR_CANNOT_FORWARD")) {
+            return UpstreamFailure.Blame.EITHER;
+        }
+        return kind.isProxyFault() ? UpstreamFailure.Blame.UPSTREAM : UpstreamFailure.Blame.TARGET;
     }
 
     /** The TLS failure in a cause chain (Vert.x and Netty wrap it), or null. */

@@ -55,16 +55,29 @@ public final class SessionPins {
      */
     public Upstream pick(String key, long sessionHash, Upstream[] candidates, boolean equalWeights,
                          Predicate<Upstream> isCandidate, Predicate<Upstream> eligible) {
+        return pick(key, sessionHash, candidates, equalWeights, isCandidate, eligible, u -> false);
+    }
+
+    /**
+     * As above, for a request that must {@code avoid} some upstreams — those it already failed on, those banned for
+     * its domain. Avoiding the pinned one sends this request to the next eligible in rendezvous order and leaves the
+     * pin alone: one target that does not work through the session's upstream must not move the whole session
+     * (what moves it is its upstream going out of rotation).
+     */
+    public Upstream pick(String key, long sessionHash, Upstream[] candidates, boolean equalWeights,
+                         Predicate<Upstream> isCandidate, Predicate<Upstream> eligible, Predicate<Upstream> avoid) {
         Pin pin = pins.getIfPresent(key);
+        Predicate<Upstream> usable = u -> eligible.test(u) && !avoid.test(u);
         if (pin != null && isCandidate.test(pin.upstream()) && eligible.test(pin.upstream())) {
-            return pin.upstream();
+            return avoid.test(pin.upstream()) ? Rendezvous.pick(candidates, sessionHash, usable, equalWeights)
+                    : pin.upstream();
         }
         Upstream chosen = Rendezvous.pick(candidates, sessionHash, eligible, equalWeights);
         if (chosen != null) {
             long expiresAt = pin != null ? pin.expiresAtNanos() : ticker.read() + ttlNanos;
             pins.put(key, new Pin(chosen, expiresAt));
         }
-        return chosen;
+        return chosen == null || !avoid.test(chosen) ? chosen : Rendezvous.pick(candidates, sessionHash, usable, equalWeights);
     }
 
     public long size() {

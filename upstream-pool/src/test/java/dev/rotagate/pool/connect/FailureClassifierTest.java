@@ -114,6 +114,18 @@ class FailureClassifierTest {
     }
 
     @Test
+    void squidsCannotForwardIsAmbiguousNotTheUpstreamsFault() {
+        var headers = new DefaultHttpHeaders().add("X-Squid-Error", "ERR_CANNOT_FORWARD 0").add("Content-Length", "3405");
+
+        UpstreamFailure f = FailureClassifier.classify(new HttpProxyConnectException(
+                "http, none, /127.0.0.1:3128 => update.googleapis.com:443, status: 500 Internal Server Error", headers),
+                HTTP, TARGET);
+
+        assertThat(f.kind()).isEqualTo(FailureKind.TARGET_UNREACHABLE);
+        assertThat(f.blame()).as("correlation decides").isEqualTo(UpstreamFailure.Blame.EITHER);
+    }
+
+    @Test
     void tlsFailuresToAnHttpsUpstreamAreItsOwnKindWithTheInnermostReason() {
         Upstream https = upstream("https://127.0.0.1:8443");
         var pkix = new SSLHandshakeException("PKIX path building failed");
