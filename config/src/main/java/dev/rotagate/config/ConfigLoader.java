@@ -44,18 +44,15 @@ public final class ConfigLoader {
             "consecutive-failures", "open-for", "ejection-time", "max-ejection-time", "max-ejected-percent", "panic");
     private static final List<String> RETRY_KEYS = List.of("attempts", "budget-percent", "min-concurrent");
     private static final List<String> BANS_KEYS = List.of("status", "cooldown", "max-cooldown", "retry", "body-patterns");
-    private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy");
-    private static final List<String> USER_KEYS = List.of("username", "password", "pool", "max-connections", "rate");
     private static final List<String> POOL_KEYS = concat(List.of("strategy", "upstreams", "session-ttl", "max-connections",
             "upstream-files", "default-scheme", "upstream-files-lenient"), UpstreamSection.POOL_DEFAULT_KEYS);
     private static final List<String> ROUTE_KEYS = List.of("match", "pool", "tags");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "handshake", "response", "idle", "request",
             "half-closed");
     private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops",
-            "max-connections", "drain-timeout", "error-detail");
+            "max-connections", "drain-timeout", "error-detail", "proxy-protocol-from");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
-    private static final HostAndPort DEFAULT_LISTEN = HostAndPort.of("127.0.0.1", 8080);
 
     private final Function<String, String> env;
     /** Per parse: the list files read, and lines skipped in lenient mode (the loader is used by one thread at a time). */
@@ -114,9 +111,9 @@ public final class ConfigLoader {
 
     private GatewayConfig read(YamlNode root, Path file, Problems problems) {
         Map<String, YamlNode> top = root.entries(TOP_KEYS);
-        HostAndPort listen = top.containsKey("listen")
-                ? top.get("listen").parsed(ConfigLoader::listenAddress).orElse(DEFAULT_LISTEN) : DEFAULT_LISTEN;
-        AuthConfig auth = top.containsKey("auth") ? auth(top.get("auth")) : AuthConfig.NONE;
+        List<ListenerConfig> listeners = top.containsKey("listen") ? ListenSection.read(top.get("listen"), problems)
+                : List.of(ListenerConfig.plain(ListenSection.DEFAULT_LISTEN));
+        AuthConfig auth = top.containsKey("auth") ? AuthSection.read(top.get("auth")) : AuthConfig.NONE;
         List<PoolConfig> pools = top.containsKey("pools") ? pools(top.get("pools"), file, problems) : List.of();
         if (!top.containsKey("pools")) {
             problems.add(root.line(), "pools", "missing (expected: at least one pool with upstreams)");
@@ -125,19 +122,17 @@ public final class ConfigLoader {
         TimeoutsConfig timeouts = top.containsKey("timeouts") ? timeouts(top.get("timeouts")) : TimeoutsConfig.DEFAULTS;
         checkPoolReferences(top, auth, routes, pools, problems);
         ServerConfig server = top.containsKey("server") ? server(top.get("server")) : ServerConfig.DEFAULTS;
-
-        if (!auth.required() && !auth.allowOpenProxy() && !listen.isLoopback()) {
-            YamlNode at = top.get("listen");
-            problems.add(at == null ? 0 : at.line(), "listen", listen + " is reachable from other machines but auth.users is empty;"
-                    + " add users, or set auth.allow-open-proxy: true if this is really meant to be an open proxy");
-        }
+        ListenerChecks.check(top.get("listen"), listeners, auth, server, pools, problems);
+        HostAndPort listen = listeners.isEmpty() ? ListenSection.DEFAULT_LISTEN : listeners.get(0).address();
         BreakerConfig breaker = top.containsKey("breaker") ? breaker(top.get("breaker")) : BreakerConfig.DEFAULTS;
         RetryConfig retry = top.containsKey("retry") ? retry(top.get("retry")) : RetryConfig.DEFAULTS;
         BansConfig bans = top.containsKey("bans") ? bans(top.get("bans")) : BansConfig.DEFAULTS;
         HealthConfig health = top.containsKey("health") ? health(top.get("health")) : HealthConfig.OFF;
         AdminConfig admin = top.containsKey("admin") ? admin(top.get("admin")) : AdminConfig.OFF;
-        if (admin.enabled() && admin.address().equals(listen) && listen.port() != 0) {
-            problems.add(top.get("admin").line(), "admin", "the admin listener cannot share the proxy's port " + listen);
+        for (ListenerConfig l : listeners) {
+            if (admin.enabled() && admin.address().port() != 0 && l.overlaps(ListenerConfig.plain(admin.address()))) {
+                problems.add(top.get("admin").line(), "admin", "the admin listener cannot share the proxy's port " + l.describe());
+            }
         }
         if (admin.enabled() && admin.token() == null && !admin.address().isLoopback()) {
             problems.add(top.get("admin").line(), "admin", admin.address() + " is reachable from other machines but has no"
@@ -146,39 +141,8 @@ public final class ConfigLoader {
         }
         TargetsConfig targets = top.containsKey("targets") ? targets(top.get("targets")) : TargetsConfig.DEFAULTS;
         LogConfig log = top.containsKey("log") ? log(top.get("log"), file) : LogConfig.DEFAULTS;
-        return new GatewayConfig(file, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
+        return new GatewayConfig(file, listeners.isEmpty() ? List.of(ListenerConfig.plain(listen)) : listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
                 targets, log);
-    }
-
-    private AuthConfig auth(YamlNode node) {
-        Map<String, YamlNode> m = node.entries(AUTH_KEYS);
-        List<UserConfig> users = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        if (m.containsKey("users")) {
-            for (YamlNode u : m.get("users").items()) {
-                Map<String, YamlNode> um = u.entries(USER_KEYS);
-                String name = um.containsKey("username") ? um.get("username").text().orElse(null) : null;
-                String password = um.containsKey("password") ? um.get("password").text().orElse(null) : null;
-                if (!um.containsKey("username")) {
-                    u.problems("username: missing");
-                }
-                if (!um.containsKey("password")) {
-                    u.problems("password: missing");
-                }
-                if (name != null && !NAME.matcher(name).matches()) {
-                    u.problems("username '" + name + "' may only use A-Z a-z 0-9 _ . (a '-' starts routing hints)");
-                } else if (name != null && !names.add(name)) {
-                    u.problems("username '" + name + "' appears twice");
-                }
-                String pool = um.containsKey("pool") ? um.get("pool").text().orElse(null) : null;
-                if (name != null && password != null) {
-                    users.add(new UserConfig(name, password, pool, integer(um, "max-connections", 0, 0, 10_000_000),
-                            integer(um, "rate", 0, 0, 10_000_000)));
-                }
-            }
-        }
-        boolean open = m.containsKey("allow-open-proxy") && m.get("allow-open-proxy").bool().orElse(false);
-        return new AuthConfig(users, open);
     }
 
     /** Upstreams from the pool's list files (paths relative to the config file); duplicates of earlier ones are problems. */
@@ -481,13 +445,6 @@ public final class ConfigLoader {
         return new AdminConfig(address, token);
     }
 
-    /** {@code HOST:PORT}, {@code HOST} (port 8080), or a bare port on loopback. */
-    private static HostAndPort listenAddress(String text) {
-        String t = text.trim();
-        return t.chars().allMatch(Character::isDigit) && !t.isEmpty() ? HostAndPort.of("127.0.0.1", Integer.parseInt(t))
-                : HostAndPort.parse(t, 8080);
-    }
-
     /** {@code HOST:PORT}, or a bare port on loopback. */
     private static HostAndPort adminAddress(String text) {
         String t = text.trim();
@@ -531,7 +488,7 @@ public final class ConfigLoader {
                 : d.errorDetail();
         return new ServerConfig(transport, proxyProtocol, maxHead, integer(m, "event-loops", d.eventLoops(), 0, 1024),
                 integer(m, "max-connections", d.maxConnections(), 0, 10_000_000), duration(m, "drain-timeout", d.drainTimeout()),
-                detail);
+                detail, m.containsKey("proxy-protocol-from") ? AuthSection.cidrs(m.get("proxy-protocol-from")) : List.of());
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

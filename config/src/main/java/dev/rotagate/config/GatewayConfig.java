@@ -11,24 +11,30 @@ import java.util.List;
  * {@code listFiles} are the upstream list files it was read from (watched for changes like the file itself);
  * {@code skippedLines} the bad list-file lines that lenient pools skipped.
  */
-public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools,
+public record GatewayConfig(Path source, List<ListenerConfig> listeners, AuthConfig auth, List<PoolConfig> pools,
                             List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server,
                             BreakerConfig breaker, RetryConfig retry, BansConfig bans, HealthConfig health,
                             AdminConfig admin, TargetsConfig targets, LogConfig log, List<Path> listFiles,
                             List<ConfigProblem> skippedLines) {
 
     public GatewayConfig {
+        listeners = List.copyOf(listeners);
         pools = List.copyOf(pools);
         routes = List.copyOf(routes);
         listFiles = List.copyOf(listFiles);
         skippedLines = List.copyOf(skippedLines);
     }
 
-    public GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, List<PoolConfig> pools, List<RouteConfig> routes,
-                         TimeoutsConfig timeouts, ServerConfig server, BreakerConfig breaker, RetryConfig retry, BansConfig bans,
+    public GatewayConfig(Path source, List<ListenerConfig> listeners, AuthConfig auth, List<PoolConfig> pools,
+                         List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server, BreakerConfig breaker, RetryConfig retry, BansConfig bans,
                          HealthConfig health, AdminConfig admin, TargetsConfig targets, LogConfig log) {
-        this(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, targets, log, List.of(),
+        this(source, listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, targets, log, List.of(),
                 List.of());
+    }
+
+    /** The main listener's address: the first entry of {@code listen}. */
+    public HostAndPort listen() {
+        return listeners.get(0).address();
     }
 
     public PoolConfig defaultPool() {
@@ -44,7 +50,7 @@ public record GatewayConfig(Path source, HostAndPort listen, AuthConfig auth, Li
     }
 
     GatewayConfig withSources(List<Path> listFiles, List<ConfigProblem> skippedLines) {
-        return new GatewayConfig(source, listen, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
+        return new GatewayConfig(source, listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
                 targets, log, listFiles, skippedLines);
     }
 

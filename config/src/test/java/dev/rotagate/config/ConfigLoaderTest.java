@@ -3,6 +3,8 @@ package dev.rotagate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotagate.common.Cidr;
+import dev.rotagate.common.HostAndPort;
 import dev.rotagate.common.UpstreamScheme;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -289,6 +291,91 @@ class ConfigLoaderTest {
         assertThat(problems.get(2)).startsWith("gw.yaml:6: pools.p.upstreams[2].ca-file: ca-file junk.pem is not a PEM certificate file");
         assertThat(problems.get(3)).isEqualTo("gw.yaml:7: pools.p.upstreams[3].tunnel: tunnel: 'sometimes' (expected: always,"
                 + " or auto: plain HTTP in absolute form to http:// and https:// upstreams)");
+    }
+
+    @Test
+    void listenTakesAListOfAddressesPortRangesAndBoundListeners() throws Exception {
+        GatewayConfig c = parse("""
+                listen:
+                  - 127.0.0.1:8080
+                  - { address: 127.0.0.1, ports: 10000-10099, session: port, pool: residential }
+                  - { address: "127.0.0.1:9090", user: crawler, tags: [us], name: crawler-port }
+                auth:
+                  users: [ { username: crawler, password: pw } ]
+                pools:
+                  dc: { upstreams: [ "http://10.0.0.1:3128" ] }
+                  residential: { upstreams: [ { url: "http://10.0.0.2:3128", tags: [us] } ] }
+                """);
+
+        assertThat(c.listen()).isEqualTo(HostAndPort.of("127.0.0.1", 8080));
+        assertThat(c.listeners()).hasSize(3);
+        ListenerConfig range = c.listeners().get(1);
+        assertThat(range.name()).isEqualTo("127.0.0.1:10000-10099");
+        assertThat(range.portCount()).isEqualTo(100);
+        assertThat(range.sessionPerPort()).isTrue();
+        assertThat(range.pool()).isEqualTo("residential");
+        assertThat(range.sessionFor(10042)).isEqualTo("port10042");
+        ListenerConfig bound = c.listeners().get(2);
+        assertThat(bound.name()).isEqualTo("crawler-port");
+        assertThat(bound.user()).isEqualTo("crawler");
+        assertThat(bound.tags()).containsExactly("us");
+        assertThat(bound.address()).isEqualTo(HostAndPort.of("127.0.0.1", 9090));
+    }
+
+    @Test
+    void listenerProblemsAreLocated() {
+        List<String> problems = problems("""
+                listen:
+                  - 127.0.0.1:8080
+                  - { address: 127.0.0.1, ports: 8000-8100 }
+                  - { address: 127.0.0.1, ports: 9000-1 }
+                  - { address: 127.0.0.1, ports: 20000-29999 }
+                  - { address: 127.0.0.1:9090, user: nobody, pool: nowhere, session: sometimes }
+                  - { address: 0.0.0.0:7070, user: crawler }
+                auth:
+                  users: [ { username: crawler, password: pw } ]
+                pools:
+                  dc: { upstreams: [ "http://10.0.0.1:3128" ] }
+                """);
+
+        assertThat(problems).contains(
+                "gw.yaml:3: listen[1]: 127.0.0.1:8000-8100 overlaps 127.0.0.1:8080 (line 2)",
+                "gw.yaml:4: listen[2].ports: ports: 9000-1 (expected: 1-65535, the first not above the last)",
+                "gw.yaml:5: listen[3].ports: ports: 20000-29999 is 10000 ports (expected: at most 1000)",
+                "gw.yaml:6: listen[4].session: session: 'sometimes' (expected: port, each port its own sticky session; or none)");
+        assertThat(problems).anyMatch(p -> p.contains("user 'nobody' is not in auth.users"));
+        assertThat(problems).anyMatch(p -> p.contains("unknown pool 'nowhere' (pools: dc)"));
+        assertThat(problems).anyMatch(p -> p.contains("0.0.0.0:7070 is reachable from other machines and asks no client for"
+                + " credentials (it makes every client user crawler)"));
+    }
+
+    @Test
+    void allowIpsPerGatewayAndPerUserAndTheProxyProtocolPeersTheyNeed() throws Exception {
+        GatewayConfig c = parse("""
+                listen: 0.0.0.0:8080
+                auth:
+                  allow-ips: [ 10.0.0.0/8 ]
+                  users: [ { username: office, password: pw, allow-ips: [ "192.0.2.0/24", "2001:db8::/32" ] } ]
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """);
+
+        assertThat(c.auth().allowIps()).containsExactly(Cidr.parse("10.0.0.0/8"));
+        assertThat(c.auth().users().get(0).allowIps()).hasSize(2);
+        assertThat(c.auth().byAddress()).isTrue();
+        assertThat(problems("""
+                server: { proxy-protocol: true }
+                auth: { allow-ips: [ 10.0.0.0/8 ] }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """)).singleElement().asString().contains("server.proxy-protocol-from: allow-ips trusts the client address");
+        assertThat(parse("""
+                server: { proxy-protocol: true, proxy-protocol-from: [ 127.0.0.1 ] }
+                auth: { allow-ips: [ 10.0.0.0/8 ] }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """).server().proxyProtocolFrom()).containsExactly(Cidr.parse("127.0.0.1"));
+        assertThat(problems("""
+                auth: { allow-ips: [ 10.0.0.0/33 ] }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """)).singleElement().asString().startsWith("gw.yaml:1: auth.allow-ips[0]:");
     }
 
     /** A self-signed certificate (openssl req -x509, EC P-256), only ever parsed here. */

@@ -2,10 +2,14 @@ package dev.rotagate.gateway;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.common.Durations;
+import dev.rotagate.common.Cidr;
+import dev.rotagate.common.TargetNames;
+import dev.rotagate.config.AuthConfig;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.ConfigWatcher;
 import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.config.ListenerConfig;
 import dev.rotagate.config.LogConfig;
 import dev.rotagate.config.UserConfig;
 import dev.rotagate.gateway.admin.AdminServer;
@@ -18,6 +22,7 @@ import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.gateway.forward.TargetResolver;
 import dev.rotagate.gateway.frontend.ClientConnection;
 import dev.rotagate.gateway.frontend.ClientConnections;
+import dev.rotagate.gateway.frontend.Entrance;
 import dev.rotagate.health.HealthChecker;
 import dev.rotagate.health.HealthReport;
 import dev.rotagate.pool.UpstreamPool;
@@ -25,20 +30,19 @@ import dev.rotagate.pool.connect.HttpConnectionPool;
 import dev.rotagate.pool.connect.UpstreamConnector;
 import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -58,11 +62,8 @@ public final class GatewayServer {
     private final AccessLogWriter accessWriter;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AdminServer admin;
-    /** One server per event loop, all on the same port: Vert.x spreads the connections over them. */
-    private final List<String> deployments = new CopyOnWriteArrayList<>();
-    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
+    private final Listeners listeners;
     private volatile Drain drain;
-    private volatile int port;
     private volatile Generation current;
     private final ReloadStatus reloadStatus;
     private volatile ConfigWatcher watcher;
@@ -92,6 +93,9 @@ public final class GatewayServer {
         }
         this.reloadStatus = new ReloadStatus(config, metrics);
         this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
+        int instances = config.server().eventLoops() > 0 ? config.server().eventLoops()
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.listeners = new Listeners(vertx, instances, this::serverOptions, this::accept, metrics);
     }
 
     /** Starts listening; fails when the port is taken or a requested feature is missing. */
@@ -109,10 +113,14 @@ public final class GatewayServer {
             return Future.failedFuture(new IllegalStateException("log.access-file: cannot open "
                     + config.log().accessFile() + ": " + e.getMessage()));
         }
-        int instances = config.server().eventLoops() > 0 ? config.server().eventLoops()
-                : Math.max(1, Runtime.getRuntime().availableProcessors());
-        // same host and port (also port 0) in one Vert.x instance: the servers share one socket
-        return gateway.listen(config.listen().port(), instances)
+        Future<Void> bound = Future.succeededFuture();
+        for (ListenerConfig l : config.listeners()) {
+            bound = bound.compose(v -> gateway.listeners.bind(l));
+        }
+        return bound.map(v -> {
+                    gateway.knowOwnPorts();
+                    return null;
+                })
                 .compose(s -> gateway.admin == null ? Future.succeededFuture() : gateway.admin.start().map(a -> {
                     gateway.shared.ownEndpoints().listening(a.port());
                     LOG.info("admin API, status page and /metrics on http://{}:{}/", config.admin().address().host(), a.port());
@@ -125,10 +133,10 @@ public final class GatewayServer {
                     if (g.healthChecker() != null) {
                         g.healthChecker().start(g.pools());
                     }
-                    LOG.info("rotagate listening on {}:{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s), transport {}{}",
-                            config.listen().host(), gateway.port, g.pools().size(),
-                            g.pools().stream().mapToInt(p -> p.upstreams().size()).sum(),
-                            Transports.name(vertx) + ", " + instances + " event loop(s)",
+                    LOG.info("rotagate listening on {}:{}{} (HTTP, CONNECT, SOCKS5, SOCKS4), {} pool(s), {} upstream(s),"
+                            + " transport {}{}", config.listen().host(), gateway.port(), gateway.otherListeners(),
+                            g.pools().size(), g.pools().stream().mapToInt(p -> p.upstreams().size()).sum(),
+                            Transports.name(vertx) + ", " + gateway.listeners.instances() + " event loop(s)",
                             g.healthChecker() == null ? ", health checks off" : ", probing every "
                                     + Durations.format(config.health().interval()));
                     return gateway;
@@ -136,34 +144,30 @@ public final class GatewayServer {
                 .recover(e -> gateway.close().transform(v -> Future.failedFuture(e)));
     }
 
+    /** The main listener's port (the first of {@code listen}; the one the system chose for port 0). */
     public int port() {
-        return port;
+        List<Integer> ports = listeners.ports().values().stream().findFirst().orElse(List.of());
+        return ports.isEmpty() ? -1 : ports.get(0);
     }
 
-    /** Deploys {@code count} server instances on {@code listenPort}, each on its own event loop. */
-    private Future<Void> listen(int listenPort, int count) {
-        NetServerOptions options = serverOptions(listenPort);
-        return vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-                NetServer server = vertx.createNetServer(options).connectHandler(GatewayServer.this::accept);
-                servers.add(server);
-                return server.listen().map(s -> {
-                    port = s.actualPort();
-                    shared.ownEndpoints().listening(port);
-                    return s;
-                });
-            }
-        }, new DeploymentOptions().setInstances(count)).map(id -> {
-            deployments.add(id);
-            return (Void) null;
-        });
+    /** The ports each listener is bound on, by listener name. */
+    public Map<String, List<Integer>> listenerPorts() {
+        return listeners.ports();
+    }
+
+    /** A request to one of the gateway's own ports would loop through it: the target policy refuses them. */
+    private void knowOwnPorts() {
+        listeners.ports().values().forEach(ports -> ports.forEach(shared.ownEndpoints()::listening));
+    }
+
+    private String otherListeners() {
+        int others = listeners.configs().size() - 1;
+        return others == 0 ? "" : " and " + others + " more listener(s)";
     }
 
     private NetServerOptions serverOptions(int listenPort) {
         GatewayConfig config = startConfig;
         return new NetServerOptions()
-                .setHost(config.listen().host())
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(true)
@@ -216,10 +220,18 @@ public final class GatewayServer {
             if (g.healthChecker() != null) {
                 g.healthChecker().start(g.pools());
             }
-            List<String> changes = g.diff(previous);
+            List<String> changes = new ArrayList<>(g.diff(previous));
             List<String> restart = needRestart(next);
-            reloadStatus.applied(next, changes, restart);
-            LOG.info("reload: {}", changes.isEmpty() ? "no upstream changed" : String.join("; ", changes));
+            listeners.apply(next.listeners(), connections, startConfig.server().drainTimeout()).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    changes.addAll(ar.result());
+                    knowOwnPorts();
+                } else {
+                    LOG.error("reload: listeners: {}", ar.cause().getMessage());
+                }
+                reloadStatus.applied(next, changes, restart);
+                LOG.info("reload: {}", changes.isEmpty() ? "nothing changed" : String.join("; ", changes));
+            });
             restart.forEach(r -> LOG.warn("reload: {} changed: takes effect after a restart", r));
             next.skippedLines().forEach(p -> LOG.warn("reload: skipped {}", p));
             List<String> insecure = new ArrayList<>(next.insecureUpstreams());
@@ -242,9 +254,6 @@ public final class GatewayServer {
 
     private List<String> needRestart(GatewayConfig next) {
         List<String> out = new ArrayList<>();
-        if (!next.listen().equals(startConfig.listen())) {
-            out.add("listen");
-        }
         if (!next.admin().equals(startConfig.admin())) {
             out.add("admin");
         }
@@ -291,7 +300,7 @@ public final class GatewayServer {
         }
         Drain d = new Drain(vertx, connections);
         drain = d;
-        return d.run(servers, timeout).compose(report -> close().transform(ar -> Future.succeededFuture(report)));
+        return d.run(listeners.servers(), timeout).compose(report -> close().transform(ar -> Future.succeededFuture(report)));
     }
 
     /** During a drain: stop waiting for what is under way. */
@@ -334,7 +343,7 @@ public final class GatewayServer {
             g.healthChecker().stop();
         }
         Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
-        Future<Void> undeployed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        Future<Void> undeployed = listeners.close();
         return adminClosed.eventually(() -> undeployed).eventually(shared.connector()::close)
                 .eventually(this::closeAccessLog);
     }
@@ -369,9 +378,30 @@ public final class GatewayServer {
         public boolean draining() {
             return connections.draining();
         }
+
+        @Override
+        public JsonArray listeners() {
+            return metrics.listenersReport(listeners.configs(), listeners.ports());
+        }
     }
 
-    private void accept(NetSocket socket) {
-        ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead(), connections);
+    private void accept(NetSocket socket, Entrance entrance) {
+        List<Cidr> trusted = startConfig.server().proxyProtocolFrom();
+        if (startConfig.server().proxyProtocol() && !trusted.isEmpty() && !fromTrustedPeer(socket, trusted)) {
+            socket.close(); // a PROXY header from anyone else could claim any client address
+            return;
+        }
+        ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead(), connections,
+                entrance);
+    }
+
+    private static boolean fromTrustedPeer(NetSocket socket, List<Cidr> trusted) {
+        SocketAddress peer = socket.remoteAddress(true);
+        try {
+            return peer != null && peer.hostAddress() != null
+                    && AuthConfig.matches(trusted, TargetNames.literal(peer.hostAddress()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.common.HostAndPort;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.config.ListenerConfig;
 import dev.rotagate.config.LogConfig;
 import dev.rotagate.config.TimeoutsConfig;
 import dev.rotagate.gateway.admin.GatewayMetrics;
@@ -14,6 +15,7 @@ import dev.rotagate.gateway.forward.OwnEndpoints;
 import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.gateway.frontend.ClientConnection;
 import dev.rotagate.gateway.frontend.ClientConnections;
+import dev.rotagate.gateway.frontend.Entrance;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.connect.Dialer;
 import dev.rotagate.pool.connect.HttpConnectionPool;
@@ -106,6 +108,9 @@ final class EmbeddedGateway implements AutoCloseable {
         return out;
     }
 
+    private static final Entrance ENTRANCE = new Entrance(ListenerConfig.plain(HostAndPort.of("127.0.0.1", 8080)), 8080,
+            new GatewayMetrics().listener("embedded"));
+
     /** A new client connection to the gateway. */
     EmbeddedChannel connect() {
         return accept().socket().channel() instanceof EmbeddedChannel ch ? ch : null;
@@ -114,7 +119,8 @@ final class EmbeddedGateway implements AutoCloseable {
     /** A new client connection to the gateway, as the gateway sees it. */
     ClientConnection accept() {
         EmbeddedChannel ch = channel();
-        ClientConnection connection = ClientConnection.accept(socket(ch), () -> context, maxRequestHead, connections);
+        ClientConnection connection = ClientConnection.accept(socket(ch), () -> context, maxRequestHead, connections,
+                ENTRANCE);
         sockets.add(connection.socket());
         return connection;
     }

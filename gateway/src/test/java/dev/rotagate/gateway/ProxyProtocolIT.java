@@ -46,4 +46,29 @@ class ProxyProtocolIT {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void allowIpsTrustTheProxyHeaderOnlyFromTheListedPeers() throws Exception {
+        Vertx vertx = Transports.createVertx(ServerConfig.DEFAULTS);
+        try (TestOrigin origin = TestOrigin.start(vertx);
+             TestGateway gateway = TestGateway.start(vertx, "listen: 127.0.0.1:0\n"
+                     + "server: { proxy-protocol: true, proxy-protocol-from: [ 127.0.0.2 ] }\n"
+                     + "auth: { allow-ips: [ 192.0.2.0/24 ] }\n"
+                     + "pools:\n  p:\n    upstreams: [ \"direct://\" ]\n");
+             RawHttpClient balancer = new RawHttpClient(gateway.port(), "127.0.0.2");
+             RawHttpClient outsider = new RawHttpClient(gateway.port(), "127.0.0.1");
+             RawHttpClient unlisted = new RawHttpClient(gateway.port(), "127.0.0.2")) {
+            String get = "GET " + origin.url("/bytes/10") + " HTTP/1.1\r\nHost: x\r\n\r\n";
+
+            RawHttpClient.Response allowed = balancer.exchange("PROXY TCP4 192.0.2.10 127.0.0.1 51234 8080\r\n" + get);
+            outsider.send("PROXY TCP4 192.0.2.10 127.0.0.1 51234 8080\r\n" + get);
+            RawHttpClient.Response refused = unlisted.exchange("PROXY TCP4 198.51.100.7 127.0.0.1 51234 8080\r\n" + get);
+
+            assertThat(allowed.status()).as("an allowed client address, from the balancer").isEqualTo(200);
+            assertThat(outsider.readToEnd()).as("the same header from another peer").isEmpty();
+            assertThat(refused.status()).as("a client address not allowed").isEqualTo(407);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -39,6 +39,9 @@ public final class AdminServer {
 
         /** The gateway is stopping: not ready for new work. */
         boolean draining();
+
+        /** Each listener: its config, bound ports and figures. */
+        JsonArray listeners();
     }
 
     private final Vertx vertx;
@@ -62,7 +65,8 @@ public final class AdminServer {
         router.route().handler(this::checkToken); // after the probes' routes: everything below needs the token
         router.get("/api/upstreams").handler(rc -> json(rc, 200, new JsonArray(
                 gateway.report().upstreams().stream().map(JsonRenderer::upstream).toList())));
-        router.get("/api/report").handler(rc -> json(rc, 200, JsonRenderer.render(gateway.report())));
+        router.get("/api/report").handler(rc -> json(rc, 200, JsonRenderer.render(gateway.report())
+                .put("listeners", gateway.listeners())));
         router.get("/api/config").handler(rc -> json(rc, 200, gateway.configStatus()));
         router.post("/api/upstreams/:name/disable").handler(rc -> setEnabled(rc, false));
         router.post("/api/upstreams/:name/enable").handler(rc -> setEnabled(rc, true));

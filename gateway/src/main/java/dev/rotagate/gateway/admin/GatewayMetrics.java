@@ -1,6 +1,7 @@
 package dev.rotagate.gateway.admin;
 
 import dev.rotagate.common.FailureKind;
+import dev.rotagate.config.ListenerConfig;
 import dev.rotagate.gateway.forward.RetryBudget;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,17 @@ public final class GatewayMetrics {
     }
 
     private final UserMetrics users = new UserMetrics(registry);
+    private final ListenerMetrics listeners = new ListenerMetrics(registry);
+
+    /** The figures of the listener {@code name}, made (and its series registered) when first asked for. */
+    public ListenerStats listener(String name) {
+        return listeners.stats(name);
+    }
+
+    /** The listeners part of {@code /api/report}: each one's config, bound ports and figures. */
+    public JsonArray listenersReport(List<ListenerConfig> configured, Map<String, List<Integer>> boundPorts) {
+        return listeners.report(configured, boundPorts);
+    }
 
     /** Retries on another upstream: started, and refused because the retry budget was used up. */
     public void retryBudget(RetryBudget budget) {

@@ -44,6 +44,9 @@ public final class AccessLog {
     public void log(ProxyRequest request, String method, String upstream, int status, long bytesUp,
                     long bytesDown, long startNanos, String error) {
         metrics.requestDone(request.protocol().text(), request.hints().user(), bytesUp, bytesDown, error);
+        if (request.listener() != null) {
+            request.listener().requestDone(error != null);
+        }
         if (format == LogConfig.AccessFormat.OFF) {
             return;
         }

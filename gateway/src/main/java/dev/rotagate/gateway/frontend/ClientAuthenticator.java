@@ -3,6 +3,7 @@ package dev.rotagate.gateway.frontend;
 import dev.rotagate.common.RoutingHints;
 import dev.rotagate.config.AuthConfig;
 import dev.rotagate.config.UserConfig;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -10,36 +11,76 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks client credentials. The username may carry routing hints ({@code scraper-session-a1}); the account is the
- * part before them. Every comparison runs over every account in constant time, so timing tells nothing.
+ * Decides who a client is, in this order: the user its listener is bound to ({@code user:}, no credentials asked;
+ * only from allowed addresses when any are configured for that user), the user its credentials name (checked when
+ * it sends a password and users are configured), the user whose {@code allow-ips} hold its address, anyone from
+ * {@code auth.allow-ips}, and anyone at all on a gateway with neither users nor allowed addresses. The username may
+ * carry routing hints ({@code scraper-session-a1}); the account is the part before them. Password comparisons run
+ * over every account in constant time, so timing tells nothing.
  */
 public final class ClientAuthenticator {
 
+    private final AuthConfig auth;
     private final List<UserConfig> users;
 
     public ClientAuthenticator(AuthConfig auth) {
+        this.auth = auth;
         this.users = auth.users();
     }
 
+    /** Whether clients that are nobody's by address must bring credentials. */
     public boolean required() {
-        return !users.isEmpty();
+        return !users.isEmpty() || auth.byAddress();
     }
 
     /**
-     * The routing hints of an accepted client; empty when credentials are required and wrong or missing.
-     * Without configured users anyone is accepted and the username only carries hints.
+     * The routing hints of an accepted client (the listener's fixed routing not yet applied: {@link Entrance#apply});
+     * empty when it is not let in. A null {@code password} means no credentials, only a username that carries hints
+     * (SOCKS4's user id, or none at all).
      *
      * @throws IllegalArgumentException when the username's hints are malformed
      */
-    public Optional<RoutingHints> authenticate(String username, String password) {
+    public Optional<RoutingHints> authenticate(Entrance entrance, InetAddress client, String username, String password) {
+        String bound = entrance.listener().user();
+        if (bound != null) {
+            UserConfig user = user(bound);
+            boolean restricted = !auth.allowIps().isEmpty() || user != null && !user.allowIps().isEmpty();
+            boolean allowed = !restricted || AuthConfig.matches(auth.allowIps(), client)
+                    || user != null && AuthConfig.matches(user.allowIps(), client);
+            return allowed ? Optional.of(new RoutingHints(bound, Optional.empty(), Optional.empty(), List.of()))
+                    : Optional.empty();
+        }
         RoutingHints hints = RoutingHints.parse(username);
-        if (users.isEmpty()) {
-            return Optional.of(hints);
+        if (password != null && !users.isEmpty()) {
+            return passwordMatches(hints.user(), password) ? Optional.of(hints) : Optional.empty();
         }
-        if (username == null || password == null) {
-            return Optional.empty();
+        for (UserConfig u : users) {
+            if (AuthConfig.matches(u.allowIps(), client)) {
+                return Optional.of(new RoutingHints(u.username(), hints.session(), hints.pool(), hints.tags()));
+            }
         }
-        byte[] user = hints.user().getBytes(StandardCharsets.UTF_8);
+        if (!required() || AuthConfig.matches(auth.allowIps(), client)) {
+            return Optional.of(users.isEmpty() ? hints : new RoutingHints("", hints.session(), hints.pool(), hints.tags()));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a client without credentials on {@code entrance} from {@code client} gets in (SOCKS5 NO_AUTH). */
+    public boolean letsInWithoutCredentials(Entrance entrance, InetAddress client) {
+        return authenticate(entrance, client, null, null).isPresent();
+    }
+
+    private UserConfig user(String name) {
+        for (UserConfig u : users) {
+            if (u.username().equals(name)) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    private boolean passwordMatches(String username, String password) {
+        byte[] user = username.getBytes(StandardCharsets.UTF_8);
         byte[] pass = password.getBytes(StandardCharsets.UTF_8);
         boolean ok = false;
         for (UserConfig u : users) {
@@ -47,7 +88,7 @@ public final class ClientAuthenticator {
             boolean passMatches = MessageDigest.isEqual(pass, u.password().getBytes(StandardCharsets.UTF_8));
             ok |= userMatches & passMatches;
         }
-        return ok ? Optional.of(hints) : Optional.empty();
+        return ok;
     }
 
     /** Parses a {@code Proxy-Authorization: Basic …} value into user and password; null parts when absent or bad. */

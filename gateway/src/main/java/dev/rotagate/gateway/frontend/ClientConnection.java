@@ -1,5 +1,6 @@
 package dev.rotagate.gateway.frontend;
 
+import dev.rotagate.common.TargetNames;
 import dev.rotagate.gateway.forward.ClientLink;
 import dev.rotagate.gateway.forward.GatewayContext;
 import dev.rotagate.gateway.forward.LoopTimer;
@@ -8,6 +9,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
 import java.util.function.Supplier;
 
 /**
@@ -50,21 +53,27 @@ public final class ClientConnection implements ClientLink {
     private Runnable releaseUser;
     /** The client's address as text, made once: every request's access-log line and limits name it. */
     private String remoteAddress;
+    private final Entrance entrance;
+    /** Its listener was removed by a reload: no next request on this connection. */
+    private boolean draining;
 
-    private ClientConnection(MessageSocket socket, Supplier<GatewayContext> contexts, ClientConnections registry) {
+    private ClientConnection(MessageSocket socket, Supplier<GatewayContext> contexts, ClientConnections registry,
+                             Entrance entrance) {
         this.socket = socket;
         this.contexts = contexts;
         this.registry = registry;
+        this.entrance = entrance;
         this.requestDeadlineMillis = contexts.get().timeouts().request().toMillis();
         this.timer = new LoopTimer(socket.eventLoop());
     }
 
-    /** Takes over a new client connection. */
+    /** Takes over a new client connection that came in through {@code entrance}. */
     public static ClientConnection accept(NetSocket netSocket, Supplier<GatewayContext> contexts, int maxRequestHead,
-                                          ClientConnections registry) {
+                                          ClientConnections registry, Entrance entrance) {
         MessageSocket socket = MessageSocket.of(netSocket);
         socket.allowHalfClosure(); // a client's FIN in a tunnel must not cut the download it is waiting for
-        ClientConnection connection = new ClientConnection(socket, contexts, registry);
+        ClientConnection connection = new ClientConnection(socket, contexts, registry, entrance);
+        entrance.stats().connectionOpened();
         connection.admitted = registry.opened(connection);
         if (!connection.admitted) {
             connection.requestDeadlineMillis = Math.min(connection.requestDeadlineMillis, OVER_LIMIT_DEADLINE_MILLIS);
@@ -110,6 +119,20 @@ public final class ClientConnection implements ClientLink {
 
     public Phase phase() {
         return phase;
+    }
+
+    public Entrance entrance() {
+        return entrance;
+    }
+
+    /** The client's address (the PROXY header's, when there is one): what {@code allow-ips} is checked against. */
+    public InetAddress clientAddress() {
+        SocketAddress address = socket.netSocket().remoteAddress();
+        try {
+            return address == null || address.hostAddress() == null ? null : TargetNames.literal(address.hostAddress());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override
@@ -187,7 +210,7 @@ public final class ClientConnection implements ClientLink {
         if (phase != Phase.EXCHANGE) {
             return;
         }
-        if (keepAlive && admitted && !socket.isInputShutdown() && !registry.draining()) {
+        if (keepAlive && admitted && !socket.isInputShutdown() && !registry.draining() && !draining) {
             enter(Phase.REQUEST_HEAD, reader);
         } else {
             closeAfter(lastWrite);
@@ -280,8 +303,12 @@ public final class ClientConnection implements ClientLink {
         return phase == Phase.HANDSHAKE || phase == Phase.EXCHANGE || phase == Phase.TUNNEL;
     }
 
-    /** The gateway is stopping (on this connection's loop): if nothing is under way the connection closes now. */
+    /**
+     * The gateway, or this connection's listener, is stopping (on this connection's loop): if nothing is under way the
+     * connection closes now, else after the request or tunnel under way.
+     */
     void drain() {
+        draining = true;
         if (phase == Phase.DETECTING || phase == Phase.REQUEST_HEAD) {
             closeAfter(null);
         }
@@ -289,6 +316,7 @@ public final class ClientConnection implements ClientLink {
 
     private void closed() {
         timer.stop();
+        entrance.stats().connectionClosed();
         phase = Phase.CLOSED;
         registry.closed(this, admitted);
         if (releaseUser != null) {

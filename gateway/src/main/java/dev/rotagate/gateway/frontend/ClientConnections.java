@@ -1,5 +1,6 @@
 package dev.rotagate.gateway.frontend;
 
+import dev.rotagate.config.ListenerConfig;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +71,18 @@ public final class ClientConnections {
             c.socket().eventLoop().execute(c::drain);
         }
         return busy;
+    }
+
+    /**
+     * The connections that came in through {@code listener} (a reload removed it): idle ones close now, busy ones after
+     * their request or tunnel; the others are not touched.
+     */
+    public void drain(ListenerConfig listener) {
+        for (ClientConnection c : open) {
+            if (c.entrance().listener().equals(listener)) {
+                c.socket().eventLoop().execute(c::drain);
+            }
+        }
     }
 
     /** The drain time is up: whatever is still open is closed now. Returns how many were cut. */

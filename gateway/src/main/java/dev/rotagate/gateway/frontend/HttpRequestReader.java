@@ -73,13 +73,14 @@ final class HttpRequestReader implements MessageSocket.Listener {
         RoutingHints hints;
         try {
             String[] credentials = ClientAuthenticator.parseBasic(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
-            Optional<RoutingHints> accepted = ctx.authenticator().authenticate(credentials[0], credentials[1]);
+            Optional<RoutingHints> accepted = ctx.authenticator().authenticate(connection.entrance(),
+                    connection.clientAddress(), credentials[0], credentials[1]);
             if (accepted.isEmpty()) {
                 refuse(request, FailureKind.AUTH_REQUIRED, "proxy authentication required");
                 return;
             }
-            hints = accepted.get().withHeaders(request.headers().get(SESSION_HEADER), request.headers().get(POOL_HEADER),
-                    request.headers().getAll(TAG_HEADER));
+            hints = connection.entrance().apply(accepted.get().withHeaders(request.headers().get(SESSION_HEADER),
+                    request.headers().get(POOL_HEADER), request.headers().getAll(TAG_HEADER)));
         } catch (IllegalArgumentException e) {
             refuse(request, FailureKind.BAD_REQUEST, e.getMessage());
             return;
@@ -100,7 +101,8 @@ final class HttpRequestReader implements MessageSocket.Listener {
                     + " (GET http://host/path) or CONNECT host:port");
             return;
         }
-        ProxyRequest proxyRequest = new ProxyRequest(ProxyRequest.Protocol.HTTP, connection.remoteAddress(), hints, uri.target());
+        ProxyRequest proxyRequest = new ProxyRequest(ProxyRequest.Protocol.HTTP, connection.remoteAddress(), hints,
+                uri.target(), connection.entrance().stats());
         HttpExchange.start(ctx, connection, request, uri, proxyRequest);
     }
 
@@ -112,7 +114,8 @@ final class HttpRequestReader implements MessageSocket.Listener {
             connection.closeWith(ErrorReplies.http(FailureKind.BAD_REQUEST, "bad CONNECT target: " + e.getMessage(), false));
             return;
         }
-        ProxyRequest proxyRequest = new ProxyRequest(ProxyRequest.Protocol.CONNECT, connection.remoteAddress(), hints, target);
+        ProxyRequest proxyRequest = new ProxyRequest(ProxyRequest.Protocol.CONNECT, connection.remoteAddress(), hints, target,
+                connection.entrance().stats());
         TunnelOpener.open(ctx, connection, proxyRequest, "CONNECT", tunnel -> {
             FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection established"));
             ok.headers().set(ErrorReplies.UPSTREAM_HEADER, tunnel.upstream().name());

@@ -14,6 +14,7 @@ import io.netty.handler.codec.socksx.v4.Socks4CommandType;
 import io.netty.handler.codec.socksx.v4.Socks4ServerDecoder;
 import io.netty.handler.codec.socksx.v4.Socks4ServerEncoder;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Optional;
 
 /**
  * The HANDSHAKE phase of a SOCKS4 or SOCKS4a client: one CONNECT request. SOCKS4 carries no password, so it is
@@ -45,20 +46,27 @@ final class Socks4Handshake implements MessageSocket.Listener {
                 connection.closeWith(null);
                 return;
             }
-            if (command.type() != Socks4CommandType.CONNECT || ctx.authenticator().required()) {
+            if (command.type() != Socks4CommandType.CONNECT) {
                 connection.closeWith(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
                 return;
             }
-            RoutingHints hints;
+            Optional<RoutingHints> hints;
             HostAndPort target;
             try {
-                hints = RoutingHints.parse(command.userId());
+                // SOCKS4 has no password: the user id only carries hints; who the client is, its listener or address says
+                hints = ctx.authenticator().authenticate(connection.entrance(), connection.clientAddress(),
+                        command.userId(), null);
                 target = TargetNames.target(command.dstAddr(), command.dstPort());
             } catch (IllegalArgumentException e) {
                 connection.closeWith(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
                 return;
             }
-            ProxyRequest request = new ProxyRequest(ProxyRequest.Protocol.SOCKS4, connection.remoteAddress(), hints, target);
+            if (hints.isEmpty()) {
+                connection.closeWith(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
+                return;
+            }
+            ProxyRequest request = new ProxyRequest(ProxyRequest.Protocol.SOCKS4, connection.remoteAddress(),
+                    connection.entrance().apply(hints.get()), target, connection.entrance().stats());
             TunnelOpener.open(ctx, connection, request, "CONNECT",
                     tunnel -> connection.socket().write(new DefaultSocks4CommandResponse(Socks4CommandStatus.SUCCESS)),
                     error -> new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));

@@ -99,7 +99,11 @@ final class Socks5Handshake implements MessageSocket.Listener {
             // also without users: the username may carry routing hints
             client.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.PASSWORD)); // first: it answers what came first
             next(Stage.AUTH, new Socks5PasswordAuthRequestDecoder());
-        } else if (greeting.authMethods().contains(Socks5AuthMethod.NO_AUTH) && !ctx.authenticator().required()) {
+        } else if (greeting.authMethods().contains(Socks5AuthMethod.NO_AUTH)
+                && ctx.authenticator().letsInWithoutCredentials(connection.entrance(), connection.clientAddress())) {
+            // a listener bound to a user, or an allowed address: Chromium cannot authenticate to SOCKS5 at all
+            hints = ctx.authenticator().authenticate(connection.entrance(), connection.clientAddress(), null, null)
+                    .orElseThrow();
             client.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
             next(Stage.COMMAND, new Socks5CommandRequestDecoder());
         } else {
@@ -110,7 +114,8 @@ final class Socks5Handshake implements MessageSocket.Listener {
     private void onAuth(Socks5PasswordAuthRequest auth) {
         Optional<RoutingHints> accepted;
         try {
-            accepted = ctx.authenticator().authenticate(auth.username(), auth.password());
+            accepted = ctx.authenticator().authenticate(connection.entrance(), connection.clientAddress(), auth.username(),
+                    auth.password());
         } catch (IllegalArgumentException e) {
             accepted = Optional.empty(); // malformed hints: SOCKS has no way to say why
         }
@@ -136,7 +141,8 @@ final class Socks5Handshake implements MessageSocket.Listener {
             connection.closeWith(reply(ErrorReplies.socks5Status(FailureKind.BAD_REQUEST)));
             return;
         }
-        ProxyRequest request = new ProxyRequest(ProxyRequest.Protocol.SOCKS5, connection.remoteAddress(), hints, target);
+        ProxyRequest request = new ProxyRequest(ProxyRequest.Protocol.SOCKS5, connection.remoteAddress(),
+                connection.entrance().apply(hints), target, connection.entrance().stats());
         TunnelOpener.open(ctx, connection, request, "CONNECT", tunnel -> client.write(reply(Socks5CommandStatus.SUCCESS)),
                 error -> reply(ErrorReplies.socks5Status(ErrorReplies.kindOf(error))));
     }

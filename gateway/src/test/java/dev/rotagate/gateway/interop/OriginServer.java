@@ -64,6 +64,9 @@ final class OriginServer implements AutoCloseable {
             server.createContext("/big", ex -> origin.reply(ex, "application/octet-stream", BIG));
             server.createContext("/small", ex -> origin.reply(ex, "text/plain; charset=utf-8",
                     SMALL_TEXT.getBytes(StandardCharsets.UTF_8)));
+            // which address the request came from: tells squids apart that connect out from their own addresses
+            server.createContext("/peer", ex -> origin.reply(ex, "text/plain; charset=utf-8",
+                    ("peer " + ex.getRemoteAddress().getAddress().getHostAddress() + "\n").getBytes(StandardCharsets.UTF_8)));
             server.createContext("/upload", ex -> {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 origin.reply(ex, "text/plain; charset=utf-8",

@@ -48,6 +48,14 @@ final class RealProxies {
 
     /** A squid whose {@code Via} header and error pages say {@code visibleHostname}. */
     ProxyProcess squid(String visibleHostname) {
+        return squid(visibleHostname, null);
+    }
+
+    /**
+     * A squid as above that connects to targets from {@code outgoingAddress} (one of 127.0.0.0/8; null: the
+     * system's choice), so that a target can tell which squid a tunnel came through.
+     */
+    ProxyProcess squid(String visibleHostname, String outgoingAddress) {
         Interop.binary(SQUID, "squid");
         String service = "rgi" + ProcessHandle.current().pid() + "x" + SEQUENCE.incrementAndGet();
         return launch("squid", visibleHostname, (port, dir) -> {
@@ -66,6 +74,7 @@ final class RealProxies {
                     "pinger_enable off",
                     "visible_hostname " + visibleHostname,
                     "via on",
+                    outgoingAddress == null ? "" : "tcp_outgoing_address " + outgoingAddress,
                     "shutdown_lifetime 0 seconds",
                     "max_filedescriptors 1024",
                     "acl interop_clients src 127.0.0.1/32",

@@ -51,6 +51,9 @@ public final class FakeUpstream implements AutoCloseable {
         CLOSE_AFTER_HEAD
     }
 
+    /** CONNECT targets whose host ends so are answered as squid answers when it cannot forward: 500 ERR_CANNOT_FORWARD. */
+    public static final String CANNOT_FORWARD = ".cannot-forward.test";
+
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "proxy-authenticate", "te", "trailer", "upgrade", "transfer-encoding", "host");
 
@@ -161,6 +164,12 @@ public final class FakeUpstream implements AutoCloseable {
             int colon = authority.lastIndexOf(':');
             String host = authority.substring(0, colon).replace("[", "").replace("]", "");
             int targetPort = Integer.parseInt(authority.substring(colon + 1));
+            if (host.endsWith(CANNOT_FORWARD)) {
+                // squid without a way to the target (its DNS unreachable, no route): a 500 of its own, with a page
+                req.response().setStatusCode(500).putHeader("X-Squid-Error", "ERR_CANNOT_FORWARD 0")
+                        .putHeader("Content-Type", "text/html").end("<html>Unable to forward this request</html>");
+                return;
+            }
             req.pause();
             netClient.connect(targetPort, host).onComplete(ar -> {
                 if (ar.failed()) {

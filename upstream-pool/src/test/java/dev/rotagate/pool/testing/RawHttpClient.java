@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,7 +34,12 @@ public final class RawHttpClient implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttpClient(int port) throws IOException {
-        this.socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** A client whose connection comes from {@code fromAddress} (any of 127.0.0.0/8 works on Linux loopback). */
+    public RawHttpClient(int port, String fromAddress) throws IOException {
+        this.socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(fromAddress), 0);
         this.socket.setSoTimeout(15_000);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
