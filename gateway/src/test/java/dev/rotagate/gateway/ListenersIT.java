@@ -9,6 +9,7 @@ import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.pool.resilience.UpstreamState;
 import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.FakeUpstream.Mode;
+import dev.rotagate.pool.testing.FreePorts;
 import dev.rotagate.pool.testing.RawHttpClient;
 import dev.rotagate.pool.testing.RawHttpClient.Response;
 import dev.rotagate.pool.testing.TestOrigin;
@@ -18,8 +19,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,28 +62,6 @@ class ListenersIT extends WithOrigin {
         up3.close();
     }
 
-    /** The first of {@code count} consecutive ports that are free on 127.0.0.1 now. */
-    static int freePorts(int count) throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-            if (allFree(base, count)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int p = base; p < base + count; p++) {
-            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static String pools() {
         return "pools:\n  p:\n    upstreams:\n"
                 + "      - { url: \"" + up1.url() + "\", name: up1 }\n"
@@ -105,7 +81,7 @@ class ListenersIT extends WithOrigin {
 
     @Test
     void eachPortOfASessionRangeKeepsItsOwnExitAcrossConnectionsAndProtocols() throws Exception {
-        int base = freePorts(RANGE);
+        int base = FreePorts.consecutive(RANGE);
         try (TestGateway g = TestGateway.start(vertx, "listen:\n  - 127.0.0.1:0\n"
                 + "  - { address: 127.0.0.1, ports: " + base + "-" + (base + RANGE - 1) + ", session: port, name: sticky }\n"
                 + pools())) {
@@ -165,7 +141,7 @@ class ListenersIT extends WithOrigin {
 
     @Test
     void aListenerBoundToAUserAsksNoCredentialsWhileTheMainPortStillDoes() throws Exception {
-        int bound = freePorts(1);
+        int bound = FreePorts.consecutive(1);
         try (TestGateway g = TestGateway.start(vertx, "listen:\n  - 127.0.0.1:0\n"
                 + "  - { address: \"127.0.0.1:" + bound + "\", user: crawler, pool: p, name: crawler-port }\n"
                 + "admin: 127.0.0.1:0\n"
@@ -211,7 +187,7 @@ class ListenersIT extends WithOrigin {
 
     @Test
     void aReloadAddsAndRemovesListenersWithoutTouchingTheOthersAndARemovedOneDrains() throws Exception {
-        int extra = freePorts(1);
+        int extra = FreePorts.consecutive(1);
         String withExtra = "listen:\n  - 127.0.0.1:0\n  - { address: \"127.0.0.1:" + extra + "\", name: extra }\n" + pools();
         try (TestGateway g = TestGateway.start(vertx, "listen:\n  - 127.0.0.1:0\n" + pools());
              RawHttpClient mainClient = new RawHttpClient(g.port())) {
@@ -244,7 +220,7 @@ class ListenersIT extends WithOrigin {
 
     @Test
     void targetsNoUpstreamCanReachNeitherMoveAPortsSessionNorCountAgainstTheUpstreams() throws Exception {
-        int port = freePorts(1);
+        int port = FreePorts.consecutive(1);
         try (TestGateway g = TestGateway.start(vertx, "listen:\n  - 127.0.0.1:0\n"
                 + "  - { address: \"127.0.0.1:" + port + "\", session: port }\n" + pools())) {
             String pinned = getOn(port).header("X-Rotagate-Upstream");

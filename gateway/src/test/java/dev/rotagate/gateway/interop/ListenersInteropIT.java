@@ -3,9 +3,8 @@ package dev.rotagate.gateway.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotagate.gateway.GatewayServer;
+import dev.rotagate.pool.testing.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +42,7 @@ class ListenersInteropIT {
             ProxyProcess squid = fx.proxies().squid("rg-chromium-sq" + i, "127.0.0.1" + i);
             upstreams.add(InteropFixture.named(squid.url("http", null), "sq" + i));
         }
-        base = freePorts(PORTS);
+        base = FreePorts.consecutive(PORTS);
         GatewayServer gateway = fx.gateway("listen:\n  - 127.0.0.1:0\n"
                 + "  - { address: 127.0.0.1, ports: " + base + "-" + (base + PORTS - 1) + ", session: port, name: sticky }\n"
                 + "pools:\n  p:\n    upstreams:\n" + upstreams.stream().map(u -> "      - " + u + "\n").reduce("", String::concat)
@@ -113,23 +111,5 @@ class ListenersInteropIT {
                 "--proxy-bypass-list=<-loopback>", "--dump-dom", fx.origin().url("/peer")));
         assertThat(r.exitCode()).as(r::describe).isZero();
         return r.stdoutText();
-    }
-
-    private static int freePorts(int count) throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-            boolean free = true;
-            for (int p = first; p < first + count && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IOException("no " + count + " consecutive free ports on 127.0.0.1");
     }
 }
