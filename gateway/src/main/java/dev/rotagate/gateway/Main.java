@@ -1,12 +1,17 @@
 package dev.rotagate.gateway;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code rotagate serve | check-config}: the command line. */
+/**
+ * {@code rotagate serve | health | check-config | demo | version | generate-completion}: the command line.
+ * {@code generate-completion} prints picocli's bash/zsh completion script.
+ */
 @Command(name = "rotagate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Rotating proxy pool gateway: one endpoint for HTTP, CONNECT and SOCKS5.",
-        subcommands = {ServeCommand.class, HealthCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, HealthCommand.class, CheckConfigCommand.class, DemoCommand.class, VersionCommand.class,
+                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -22,11 +27,16 @@ public final class Main {
         return cli.execute(args);
     }
 
+    /** {@code rotagate 0.1.0}: the jar's Implementation-Version; {@code dev} when run from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "rotagate " + (v == null ? "dev" : v);
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rotagate " + (v == null ? "dev" : v)};
+            return new String[] {version()};
         }
     }
 }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,12 +28,20 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts {@code rotagate serve} with {@code yaml} (which should say {@code listen: 127.0.0.1:0}); waits until it listens. */
     static GatewayProcess start(Path dir, String yaml) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return start(dir, yaml, List.of(java.toString(), "-Xmx256m", "-jar", Path.of("target", "rotagate.jar").toString()));
+    }
+
+    /** As above, started by {@code launcher} (a command that runs the gateway's main: a jar, an installed bin/rotagate). */
+    static GatewayProcess start(Path dir, String yaml, List<String> launcher) throws IOException {
         Path config = dir.resolve("rotagate.yaml");
         Files.writeString(config, yaml);
         Path log = Files.createTempFile(dir, "gateway", ".log");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", Path.of("target", "rotagate.jar").toString(),
-                "serve", "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("serve", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putIfAbsent("ROTAGATE_JAVA_OPTS", "-Xmx256m");
+        Process p = builder.start();
         GatewayProcess gateway = new GatewayProcess(p, log);
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.port() > 0 || !p.isAlive());
         if (gateway.port() < 0) {
