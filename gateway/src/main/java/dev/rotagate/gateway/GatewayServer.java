@@ -380,6 +380,11 @@ public final class GatewayServer {
         }
 
         @Override
+        public int tunnels() {
+            return connections.tunnels();
+        }
+
+        @Override
         public JsonArray listeners() {
             return metrics.listenersReport(listeners.configs(), listeners.ports());
         }

@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 
-/** What {@code GET /api/config} says: the config in force, and how the last reload went. */
+/**
+ * What {@code GET /api/config} says: the config in force (its generation counts applied loads from 1), and how the
+ * last reload went — with the located problems of a rejected one.
+ */
 final class ReloadStatus {
 
     private final GatewayMetrics metrics;
@@ -16,14 +19,15 @@ final class ReloadStatus {
 
     ReloadStatus(GatewayConfig started, GatewayMetrics metrics) {
         this.metrics = metrics;
-        this.status = new JsonObject().put("source", String.valueOf(started.source()))
+        this.status = new JsonObject().put("source", String.valueOf(started.source())).put("generation", 1)
                 .put("loadedAt", Instant.now().toString()).put("lastReload", null).put("status", "ok")
                 .put("skippedLines", problems(started.skippedLines()));
         metrics.configReload(true);
     }
 
     void applied(GatewayConfig config, List<String> changes, List<String> needRestart) {
-        status = status.copy().put("loadedAt", Instant.now().toString()).put("status", "ok")
+        status = status.copy().put("generation", status.getInteger("generation", 1) + 1)
+                .put("loadedAt", Instant.now().toString()).put("status", "ok")
                 .put("lastReload", new JsonObject().put("at", Instant.now().toString()).put("result", "applied")
                         .put("changes", new JsonArray(changes)).put("needRestart", new JsonArray(needRestart)))
                 .put("skippedLines", problems(config.skippedLines()));

@@ -164,7 +164,10 @@ class HealthIT extends WithOrigin {
                     .contains("rotagate_upstream_state{pool=\"p\",state=\"HEALTHY\",upstream=\"a\"} 1.0")
                     .contains("rotagate_requests_total{protocol=\"http\"}")
                     .contains("rotagate_upstream_connect_latency_seconds_bucket");
-            assertThat(call("GET", admin + "/", "s3cret").body()).contains("<h1>Rotagate</h1>").contains("2/2 healthy in 1 pool");
+            // the page renders the report in the browser (StatusPageIT); here: it is served, and what it loads says so
+            assertThat(call("GET", admin + "/", "s3cret").body()).contains("<title>Rotagate</title>").contains("\"api/report\"");
+            assertThat(new JsonObject(call("GET", admin + "/api/report", "s3cret").body()).getString("summary"))
+                    .contains("2/2 healthy in 1 pool");
         }
     }
 }

@@ -354,6 +354,24 @@ public final class UpstreamPool {
         return sessions.size();
     }
 
+    /**
+     * Where session {@code id} goes (without tags): its pinned upstream, or where rendezvous hashing would place it
+     * now among the eligible ones (nothing is pinned by asking). Null when no upstream is eligible.
+     */
+    public SessionPlace whereIs(String id) {
+        Upstream pinned = sessions.pinned(id);
+        if (pinned != null && byName.get(pinned.name()) == pinned) {
+            return new SessionPlace(pinned, true);
+        }
+        Upstream next = Rendezvous.pick(all.members(), Rendezvous.sessionHash(id),
+                u -> states.isEligible(u) && !u.isSaturated(), all.equalWeights());
+        return next == null ? null : new SessionPlace(next, false);
+    }
+
+    /** A session's upstream, and whether the session is pinned to it already (else: where its first request goes). */
+    public record SessionPlace(Upstream upstream, boolean pinned) {
+    }
+
     @Override
     public String toString() {
         return "pool " + name + " (" + upstreams.size() + " upstreams)";

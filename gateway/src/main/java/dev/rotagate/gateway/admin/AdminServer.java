@@ -42,7 +42,12 @@ public final class AdminServer {
 
         /** Each listener: its config, bound ports and figures. */
         JsonArray listeners();
+
+        /** Tunnels (CONNECT, SOCKS, protocol switches) relaying now. */
+        int tunnels();
     }
+
+    private static final int MAX_BANS_SHOWN = 5;
 
     private final Vertx vertx;
     private final AdminConfig config;
@@ -65,8 +70,8 @@ public final class AdminServer {
         router.route().handler(this::checkToken); // after the probes' routes: everything below needs the token
         router.get("/api/upstreams").handler(rc -> json(rc, 200, new JsonArray(
                 gateway.report().upstreams().stream().map(JsonRenderer::upstream).toList())));
-        router.get("/api/report").handler(rc -> json(rc, 200, JsonRenderer.render(gateway.report())
-                .put("listeners", gateway.listeners())));
+        router.get("/api/report").handler(rc -> json(rc, 200, report()));
+        router.get("/api/sessions").handler(this::session);
         router.get("/api/config").handler(rc -> json(rc, 200, gateway.configStatus()));
         router.post("/api/upstreams/:name/disable").handler(rc -> setEnabled(rc, false));
         router.post("/api/upstreams/:name/enable").handler(rc -> setEnabled(rc, true));
@@ -74,7 +79,7 @@ public final class AdminServer {
         router.get("/metrics").handler(rc -> rc.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                .end(StatusPage.render(gateway.report())));
+                .putHeader("Cache-Control", "no-store").end(StatusPage.html()));
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(config.address().port(), config.address().host()).map(s -> this);
     }
@@ -85,6 +90,47 @@ public final class AdminServer {
 
     public Future<Void> close() {
         return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /**
+     * The health report plus what the status page shows beside it, in one document: listeners, the config's generation
+     * and last reload, traffic counters (the page turns them into rates), sessions per pool, bans in force.
+     */
+    private JsonObject report() {
+        JsonObject pools = new JsonObject();
+        JsonObject bans = new JsonObject();
+        JsonObject tags = new JsonObject();
+        for (UpstreamPool p : gateway.pools()) {
+            for (Upstream u : p.upstreams()) {
+                if (!u.tags().isEmpty()) {
+                    tags.put(p.name() + "/" + u.name(), new JsonArray(u.tags()));
+                }
+            }
+            pools.put(p.name(), new JsonObject().put("sessions", p.sessionCount())
+                    .put("upstreams", p.upstreams().size()).put("eligible", p.states().eligibleCount()));
+            p.bans().active().forEach((upstream, list) -> bans.put(p.name() + "/" + upstream, new JsonArray(list.stream()
+                    .limit(MAX_BANS_SHOWN).map(b -> new JsonObject().put("domain", b.domain())
+                            .put("secondsLeft", b.secondsLeft())).toList())));
+        }
+        return JsonRenderer.render(gateway.report()).put("listeners", gateway.listeners())
+                .put("config", gateway.configStatus()).put("traffic", metrics.traffic().put("tunnels", gateway.tunnels()))
+                .put("poolStats", pools).put("bans", bans).put("tags", tags);
+    }
+
+    /** {@code GET /api/sessions?pool=P&id=S}: where session S of pool P goes (the first pool without {@code pool}). */
+    private void session(RoutingContext rc) {
+        String id = rc.request().getParam("id");
+        String poolName = rc.request().getParam("pool");
+        UpstreamPool pool = gateway.pools().stream().filter(p -> poolName == null || p.name().equals(poolName)).findFirst()
+                .orElse(null);
+        if (id == null || id.isBlank() || pool == null) {
+            json(rc, 400, new JsonObject().put("error", "expected ?id=SESSION[&pool=POOL] naming a pool that exists"));
+            return;
+        }
+        UpstreamPool.SessionPlace place = pool.whereIs(id.trim());
+        json(rc, 200, new JsonObject().put("pool", pool.name()).put("session", id.trim())
+                .put("upstream", place == null ? null : place.upstream().name())
+                .put("pinned", place != null && place.pinned()));
     }
 
     private void checkToken(RoutingContext rc) {

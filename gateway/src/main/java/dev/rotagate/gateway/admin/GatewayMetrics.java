@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +135,18 @@ public final class GatewayMetrics {
             errors.computeIfAbsent(errorKind, k -> Counter.builder("rotagate_errors").description(
                     "Requests and tunnels that ended in an error, by kind").tag("kind", k).register(registry)).increment();
         }
+    }
+
+    /** Totals since start, for the status page's rates: requests and tunnels, errors by kind, bytes each way. */
+    public JsonObject traffic() {
+        JsonObject byKind = new JsonObject();
+        errors.forEach((kind, c) -> byKind.put(kind, (long) c.count()));
+        long total = 0;
+        for (Counter c : requests.values()) {
+            total += (long) c.count();
+        }
+        return new JsonObject().put("requests", total).put("errors", byKind)
+                .put("bytesUp", (long) bytesUp.count()).put("bytesDown", (long) bytesDown.count());
     }
 
     /** Prometheus text exposition format. */

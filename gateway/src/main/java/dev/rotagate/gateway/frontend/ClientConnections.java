@@ -52,6 +52,17 @@ public final class ClientConnections {
         return open.size();
     }
 
+    /** Connections relaying a tunnel now (one pass over the open ones: for reports, not for the request path). */
+    public int tunnels() {
+        int n = 0;
+        for (ClientConnection c : open) {
+            if (c.phase() == Phase.TUNNEL) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public Mode mode() {
         return mode;
     }

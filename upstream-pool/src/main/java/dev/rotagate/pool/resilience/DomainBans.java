@@ -6,7 +6,12 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.config.BansConfig;
 import dev.rotagate.pool.Upstream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Bans of (upstream, domain) pairs: a site that blocked an exit is avoided through that exit only, for a cool-down
@@ -81,6 +86,24 @@ public final class DomainBans {
         long now = ticker.read();
         return bans.asMap().entrySet().stream()
                 .filter(e -> e.getKey().upstream().equals(upstream.name()) && now < e.getValue().untilNanos()).count();
+    }
+
+    /** A ban in force: the domain and the cool-down left. */
+    public record ActiveBan(String domain, long secondsLeft) {
+    }
+
+    /** Every ban in force by upstream name, longest cool-down first: one pass, for the status page. */
+    public Map<String, List<ActiveBan>> active() {
+        long now = ticker.read();
+        Map<String, List<ActiveBan>> out = new HashMap<>();
+        bans.asMap().forEach((k, b) -> {
+            if (now < b.untilNanos()) {
+                out.computeIfAbsent(k.upstream(), u -> new ArrayList<>())
+                        .add(new ActiveBan(k.domain(), (b.untilNanos() - now) / 1_000_000_000L));
+            }
+        });
+        out.values().forEach(l -> l.sort(Comparator.comparingLong(ActiveBan::secondsLeft).reversed()));
+        return out;
     }
 
     private static String normalise(String domain) {

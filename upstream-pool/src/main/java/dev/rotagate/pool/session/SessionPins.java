@@ -80,6 +80,12 @@ public final class SessionPins {
         return chosen == null || !avoid.test(chosen) ? chosen : Rendezvous.pick(candidates, sessionHash, usable, equalWeights);
     }
 
+    /** The upstream {@code key} is pinned to, without touching it; null when it has no pin (yet, or any more). */
+    public Upstream pinned(String key) {
+        Pin pin = pins.getIfPresent(key);
+        return pin == null ? null : pin.upstream();
+    }
+
     public long size() {
         pins.cleanUp();
         return pins.estimatedSize();
