@@ -111,7 +111,8 @@ final class ListenSection {
         String describe = HostAndPort.of(address.host(), first) + (last != first ? "-" + last : "");
         String name = m.containsKey("name") ? m.get("name").text().map(String::trim).orElse(describe) : describe;
         if (!NAME.matcher(name).matches()) {
-            m.get("name").problems("listener name '" + name + "' may only use A-Z a-z 0-9 _ . : - [ ]");
+            (m.containsKey("name") ? m.get("name") : item).problems("listener name '" + name
+                    + "' may only use A-Z a-z 0-9 _ . : - [ ]" + (m.containsKey("name") ? "" : " (set name:)"));
         }
         if (text.isEmpty()) {
             return null;

@@ -45,6 +45,11 @@ public record ListenerConfig(String name, String host, int firstPort, int lastPo
         return sessionPerPort || user != null || pool != null || !tags.isEmpty();
     }
 
+    /** Listens where {@code other} does (same host and ports): the same listener across a reload, whatever it fixes. */
+    public boolean sameAddress(ListenerConfig other) {
+        return host.equals(other.host) && firstPort == other.firstPort && lastPort == other.lastPort;
+    }
+
     /** The ports of {@code other} on the same host (or either on a wildcard address) that this one also binds. */
     public boolean overlaps(ListenerConfig other) {
         boolean sameHost = host.equals(other.host) || isWildcard(host) || isWildcard(other.host);

@@ -11,6 +11,7 @@ import dev.rotagate.config.ConfigWatcher;
 import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.config.ListenerConfig;
 import dev.rotagate.config.LogConfig;
+import dev.rotagate.config.ServerConfig;
 import dev.rotagate.config.UserConfig;
 import dev.rotagate.gateway.admin.AdminServer;
 import dev.rotagate.gateway.admin.GatewayMetrics;
@@ -208,6 +209,13 @@ public final class GatewayServer {
      * reported and keep their old values.
      */
     public void reload(GatewayConfig next) {
+        ServerConfig running = startConfig.server(); // server settings need a restart: these are the ones in force
+        if (running.proxyProtocol() && running.proxyProtocolFrom().isEmpty() && next.auth().byAddress()) {
+            reloadRejected(List.of(new ConfigProblem(String.valueOf(next.source()), 0, "auth.allow-ips",
+                    "allow-ips would trust PROXY headers from any peer: server.proxy-protocol-from is empty in the"
+                            + " running config, and it changes only with a restart")));
+            return;
+        }
         vertx.runOnContext(v -> {
             Generation previous = current;
             Generation g = Generation.build(next, shared, previous);

@@ -62,6 +62,7 @@ final class Listeners {
     private final GatewayMetrics metrics;
     /** In config order; changed only on the context that starts and reloads the gateway. */
     private final Map<Key, Bound> bound = new LinkedHashMap<>();
+    private Future<Void> previousApply = Future.succeededFuture();
 
     /**
      * @param options the server options for a port (the listener's host is set on them here)
@@ -86,17 +87,15 @@ final class Listeners {
             all = all.compose(v -> bindPort(b, listener, p));
         }
         return all.recover(e -> {
-            unbind(listener);
+            unbind(listener, b);
             return Future.failedFuture(new IllegalStateException("listener " + listener.name() + ": cannot listen on "
                     + listener.describe() + ": " + e.getMessage(), e));
         });
     }
 
-    private synchronized void unbind(ListenerConfig listener) {
-        Bound b = bound.remove(Key.of(listener));
-        if (b != null) {
-            b.deployments.forEach(vertx::undeploy);
-        }
+    private synchronized void unbind(ListenerConfig listener, Bound b) {
+        bound.remove(Key.of(listener), b); // only its own entry: a later reload may have bound the key again
+        b.deployments.forEach(vertx::undeploy);
     }
 
     int instances() {
@@ -112,13 +111,19 @@ final class Listeners {
     }
 
     private Future<Void> bindPort(Bound b, ListenerConfig listener, int port) {
+        synchronized (this) {
+            if (bound.get(Key.of(listener)) != b) {
+                return Future.failedFuture(new IllegalStateException("removed by a reload while it was being bound"));
+            }
+        }
         NetServerOptions serverOptions = options.apply(port).setHost(listener.host());
         return vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 NetServer server = vertx.createNetServer(serverOptions)
-                        .connectHandler(socket -> accept.accept(socket, new Entrance(b.config, socket.localAddress().port(),
-                                b.stats)));
+                        // the port this connection really came to, not the one a PROXY header names
+                        .connectHandler(socket -> accept.accept(socket, new Entrance(b.config,
+                                socket.localAddress(true).port(), b.stats)));
                 b.servers.add(server);
                 return server.listen().map(s -> {
                     if (!b.ports.contains(s.actualPort())) {
@@ -138,6 +143,14 @@ final class Listeners {
      * kept ones take their new settings. Returns what changed, for the reload's log line.
      */
     synchronized Future<List<String>> apply(List<ListenerConfig> next, ClientConnections connections, Duration drainTimeout) {
+        // one reload at a time: a listener a reload is still binding must not be removed by the next one half-way
+        Future<List<String>> applied = previousApply.transform(ignored -> applyNow(next, connections, drainTimeout));
+        previousApply = applied.mapEmpty();
+        return applied;
+    }
+
+    private synchronized Future<List<String>> applyNow(List<ListenerConfig> next, ClientConnections connections,
+                                                      Duration drainTimeout) {
         List<String> changes = new ArrayList<>();
         Map<Key, ListenerConfig> wanted = new LinkedHashMap<>();
         next.forEach(l -> wanted.put(Key.of(l), l));
@@ -147,7 +160,7 @@ final class Listeners {
                 Bound gone = e.getValue();
                 it.remove();
                 gone.servers.forEach(s -> s.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS));
-                connections.drain(gone.config);
+                connections.drain(gone.config::sameAddress);
                 gone.deployments.forEach(id -> vertx.setTimer(drainTimeout.toMillis() + 1_000, t -> vertx.undeploy(id)));
                 changes.add("listener " + gone.config.name() + " removed (draining)");
             }
@@ -164,7 +177,9 @@ final class Listeners {
             } else if (!b.config.equals(l)) {
                 b.config = l;
                 b.stats = metrics.listener(l.name());
-                changes.add("listener " + l.name() + " changed");
+                // connections accepted before hold the old user, session, pool and tags: they finish and reconnect
+                connections.drain(l::sameAddress);
+                changes.add("listener " + l.name() + " changed (its open connections drain)");
             }
         }
         return added.map(v -> changes);

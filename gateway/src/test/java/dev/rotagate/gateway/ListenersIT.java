@@ -219,6 +219,24 @@ class ListenersIT extends WithOrigin {
     }
 
     @Test
+    void aListenerWhoseSettingsChangeClosesItsOpenConnectionsAfterTheirRequest() throws Exception {
+        int port = FreePorts.consecutive(1);
+        String before = "listen:\n  - 127.0.0.1:0\n  - { address: \"127.0.0.1:" + port + "\", user: crawler }\n"
+                + "auth:\n  users: [ { username: crawler, password: pw } ]\n" + pools();
+        try (TestGateway g = TestGateway.start(vertx, before);
+             RawHttpClient keptAlive = new RawHttpClient(port)) {
+            assertThat(keptAlive.exchange(get("/bytes/10")).status()).as("the bound user, no credentials").isEqualTo(200);
+
+            g.server().reload(parse(before.replace(", user: crawler", "")));
+
+            assertThat(keptAlive.readToEnd()).as("closed: it must not stay crawler's").isEmpty();
+            try (RawHttpClient fresh = new RawHttpClient(port)) {
+                assertThat(fresh.exchange(get("/bytes/10")).status()).as("the new settings ask for credentials").isEqualTo(407);
+            }
+        }
+    }
+
+    @Test
     void targetsNoUpstreamCanReachNeitherMoveAPortsSessionNorCountAgainstTheUpstreams() throws Exception {
         int port = FreePorts.consecutive(1);
         try (TestGateway g = TestGateway.start(vertx, "listen:\n  - 127.0.0.1:0\n"

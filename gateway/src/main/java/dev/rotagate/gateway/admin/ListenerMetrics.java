@@ -34,7 +34,7 @@ final class ListenerMetrics {
         FunctionCounter.builder("rotagate_listener_requests", s, ListenerStats::requests)
                 .description("Requests and tunnels finished, by listener").tag("listener", name).register(registry);
         FunctionCounter.builder("rotagate_listener_errors", s, ListenerStats::errors)
-                .description("Requests and tunnels that ended in an error or a refusal, by listener").tag("listener", name)
+                .description("Requests and tunnels that ended in an error, by listener (not counted: refusals before routing, such as 407)").tag("listener", name)
                 .register(registry);
         return s;
     }

@@ -4,6 +4,7 @@ import dev.rotagate.config.ListenerConfig;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Every open client connection: for the {@code server.max-connections} limit and for draining at shutdown. A
@@ -85,12 +86,12 @@ public final class ClientConnections {
     }
 
     /**
-     * The connections that came in through {@code listener} (a reload removed it): idle ones close now, busy ones after
-     * their request or tunnel; the others are not touched.
+     * The connections that came in through a listener {@code sameListener} accepts (a reload removed or changed it):
+     * idle ones close now, busy ones after their request or tunnel; the others are not touched.
      */
-    public void drain(ListenerConfig listener) {
+    public void drain(Predicate<ListenerConfig> sameListener) {
         for (ClientConnection c : open) {
-            if (c.entrance().listener().equals(listener)) {
+            if (sameListener.test(c.entrance().listener())) {
                 c.socket().eventLoop().execute(c::drain);
             }
         }

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Starts real third-party proxies on 127.0.0.1, each on a free port with its own config and directory under
@@ -165,6 +166,17 @@ final class RealProxies {
                     "key = " + certificate.key(),
                     ""));
             return new Launch(List.of(STUNNEL, conf.toString()), List.of(), "connected to 127.0.0.1:%d");
+        });
+    }
+
+    static final String HAPROXY = "/usr/sbin/haproxy";
+
+    /** An HAProxy 2.6 in the foreground ({@code -db}) with the config {@code config} makes for its port. */
+    ProxyProcess haproxy(String name, IntFunction<String> config) {
+        Interop.binary(HAPROXY, "haproxy");
+        return launch("haproxy", name, (port, dir) -> {
+            Path conf = write(dir, "haproxy.cfg", config.apply(port));
+            return new Launch(List.of(HAPROXY, "-db", "-f", conf.toString()), List.of(), "%d");
         });
     }
 

@@ -102,8 +102,11 @@ final class ProxyConnect implements MessageSocket.Listener {
         HttpResponseStatus status = answer.status();
         if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
             state = State.AWAITING_INTERIM_END;
+        } else if (status.code() == HttpResponseStatus.OK.code()) {
+            state = State.AWAITING_END; // the codec ends a CONNECT's 200 at once; bytes after it pass raw
         } else if (status.codeClass() == HttpStatusClass.SUCCESS) {
-            state = State.AWAITING_END; // the codec ends a CONNECT's 2xx at once; bytes after it pass raw
+            // the codec would read another 2xx's body until the close; Netty's HttpProxyHandler also wants 200
+            fail(new ProxyConnectException(message("bad answer: " + status + " to CONNECT (expected: 200)")));
         } else {
             fail(new HttpProxyConnectException(message("status: " + status), answer.headers()));
         }
