@@ -34,7 +34,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
 
     private static final List<String> TOP_KEYS = List.of("listen", "admin", "auth", "pools", "routes", "timeouts", "server",
-            "breaker", "retry", "bans", "health", "targets", "log");
+            "breaker", "retry", "bans", "health", "targets", "log", "cluster");
     private static final List<String> LOG_KEYS = List.of("access", "access-file");
     private static final List<String> TARGETS_KEYS = List.of("allow-private", "allow", "deny-ports");
     private static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "target", "connect-target",
@@ -141,8 +141,9 @@ public final class ConfigLoader {
         }
         TargetsConfig targets = top.containsKey("targets") ? targets(top.get("targets")) : TargetsConfig.DEFAULTS;
         LogConfig log = top.containsKey("log") ? log(top.get("log"), file) : LogConfig.DEFAULTS;
+        ClusterConfig cluster = top.containsKey("cluster") ? ClusterSection.read(top.get("cluster")) : null;
         return new GatewayConfig(file, listeners.isEmpty() ? List.of(ListenerConfig.plain(listen)) : listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
-                targets, log);
+                targets, log).withCluster(cluster);
     }
 
     /** Upstreams from the pool's list files (paths relative to the config file); duplicates of earlier ones are problems. */

@@ -15,7 +15,7 @@ public record GatewayConfig(Path source, List<ListenerConfig> listeners, AuthCon
                             List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server,
                             BreakerConfig breaker, RetryConfig retry, BansConfig bans, HealthConfig health,
                             AdminConfig admin, TargetsConfig targets, LogConfig log, List<Path> listFiles,
-                            List<ConfigProblem> skippedLines) {
+                            List<ConfigProblem> skippedLines, ClusterConfig cluster) {
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);
@@ -29,7 +29,13 @@ public record GatewayConfig(Path source, List<ListenerConfig> listeners, AuthCon
                          List<RouteConfig> routes, TimeoutsConfig timeouts, ServerConfig server, BreakerConfig breaker, RetryConfig retry, BansConfig bans,
                          HealthConfig health, AdminConfig admin, TargetsConfig targets, LogConfig log) {
         this(source, listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin, targets, log, List.of(),
-                List.of());
+                List.of(), null);
+    }
+
+    /** As this config, in a cluster ({@code null}: none). */
+    public GatewayConfig withCluster(ClusterConfig clusterConfig) {
+        return new GatewayConfig(source, listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health,
+                admin, targets, log, listFiles, skippedLines, clusterConfig);
     }
 
     /** The main listener's address: the first entry of {@code listen}. */
@@ -51,7 +57,7 @@ public record GatewayConfig(Path source, List<ListenerConfig> listeners, AuthCon
 
     GatewayConfig withSources(List<Path> listFiles, List<ConfigProblem> skippedLines) {
         return new GatewayConfig(source, listeners, auth, pools, routes, timeouts, server, breaker, retry, bans, health, admin,
-                targets, log, listFiles, skippedLines);
+                targets, log, listFiles, skippedLines, cluster);
     }
 
     /** {@code pool/upstream} of every https:// upstream whose certificate is not checked ({@code insecure: true}). */

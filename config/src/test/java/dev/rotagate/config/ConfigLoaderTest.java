@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(problems).containsExactly(
-                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, admin, auth, pools, routes, timeouts, server, breaker, retry, bans, health, targets, log",
+                "gw.yaml:2: pols: unknown key 'pols' (did you mean 'pools'?); known keys: listen, admin, auth, pools, routes, timeouts, server, breaker, retry, bans, health, targets, log, cluster",
                 "gw.yaml:4: timeouts.connect: duration: 5 seconds (expected: a number and a unit: ms, s, m, h or d, e.g. 5s)",
                 "gw.yaml:5: timeouts.idel: unknown key 'idel' (did you mean 'idle'?); known keys: connect, handshake, response, idle, request, half-closed",
                 "gw.yaml:8: pools.dc.strategy: unknown strategy 'fastest' (expected: round-robin, weighted, random, least-connections, least-latency)",
@@ -376,6 +376,23 @@ class ConfigLoaderTest {
                 auth: { allow-ips: [ 10.0.0.0/33 ] }
                 pools: { p: { upstreams: [ "direct://" ] } }
                 """)).singleElement().asString().startsWith("gw.yaml:1: auth.allow-ips[0]:");
+    }
+
+    @Test
+    void aClusterNeedsANameMembersAndALongEnoughSecretThatNeverShows() throws Exception {
+        GatewayConfig c = parse("""
+                cluster: { name: scrapers, bind: "127.0.0.1:5701", members: ["127.0.0.1:5701", "127.0.0.1:5702"], secret: "${PW}-and-more-text" }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """);
+
+        assertThat(c.cluster().members()).containsExactly(HostAndPort.of("127.0.0.1", 5701), HostAndPort.of("127.0.0.1", 5702));
+        assertThat(c.cluster().secret()).isEqualTo("from-env-and-more-text");
+        assertThat(c.cluster().toString()).doesNotContain("from-env");
+        assertThat(parse("pools: { p: { upstreams: [ \"direct://\" ] } }\n").cluster()).isNull();
+        assertThat(problems("""
+                cluster: { name: scrapers, members: ["127.0.0.1:5701"], secret: short }
+                pools: { p: { upstreams: [ "direct://" ] } }
+                """)).singleElement().asString().contains("the secret has 5 characters (expected: at least 16)");
     }
 
     /** A self-signed certificate (openssl req -x509, EC P-256), only ever parsed here. */

@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -64,6 +65,8 @@ public final class GatewayServer {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AdminServer admin;
     private final Listeners listeners;
+    /** Null without {@code cluster:}. */
+    private volatile ClusterState cluster;
     private volatile Drain drain;
     private volatile Generation current;
     private final ReloadStatus reloadStatus;
@@ -122,6 +125,12 @@ public final class GatewayServer {
                     gateway.knowOwnPorts();
                     return null;
                 })
+                .compose(v -> !vertx.isClustered() || config.cluster() == null ? Future.succeededFuture()
+                        : ClusterState.start(vertx, config.cluster(), gateway::pools,
+                                () -> Generation.initialState(gateway.current.config()), gateway.shared.bans()).map(c -> {
+                                    gateway.cluster = c;
+                                    return null;
+                                }))
                 .compose(s -> gateway.admin == null ? Future.succeededFuture() : gateway.admin.start().map(a -> {
                     gateway.shared.ownEndpoints().listening(a.port());
                     LOG.info("admin API, status page and /metrics on http://{}:{}/", config.admin().address().host(), a.port());
@@ -274,6 +283,9 @@ public final class GatewayServer {
         if (!next.timeouts().idle().equals(startConfig.timeouts().idle())) {
             out.add("timeouts.idle");
         }
+        if (!Objects.equals(next.cluster(), startConfig.cluster())) {
+            out.add("cluster");
+        }
         return out;
     }
 
@@ -390,6 +402,20 @@ public final class GatewayServer {
         @Override
         public int tunnels() {
             return connections.tunnels();
+        }
+
+        @Override
+        public void announceEnabled(String pool, String upstream, boolean enabled) {
+            ClusterState c = cluster;
+            if (c != null) {
+                c.announce(pool, upstream, enabled);
+            }
+        }
+
+        @Override
+        public JsonObject cluster() {
+            ClusterState c = cluster;
+            return c == null ? null : new JsonObject().put("member", c.member()).put("members", new JsonArray(c.members()));
         }
 
         @Override

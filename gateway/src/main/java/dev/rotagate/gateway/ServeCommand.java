@@ -45,7 +45,13 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("rotagate: %s has %d problem(s); not starting%n", config, e.problems().size());
             return 1;
         }
-        Vertx vertx = Transports.createVertx(c.server());
+        Vertx vertx;
+        try {
+            vertx = Clustering.createVertx(c).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("rotagate: cannot start: " + e.getMessage());
+            return 1;
+        }
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(vertx, c).await(30, TimeUnit.SECONDS);

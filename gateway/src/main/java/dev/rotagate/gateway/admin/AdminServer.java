@@ -45,6 +45,12 @@ public final class AdminServer {
 
         /** Tunnels (CONNECT, SOCKS, protocol switches) relaying now. */
         int tunnels();
+
+        /** An operator disabled or enabled an upstream here: the other members of a cluster follow. */
+        void announceEnabled(String pool, String upstream, boolean enabled);
+
+        /** This member and the members it sees; null without a cluster. */
+        JsonObject cluster();
     }
 
     private static final int MAX_BANS_SHOWN = 5;
@@ -114,7 +120,7 @@ public final class AdminServer {
         }
         return JsonRenderer.render(gateway.report()).put("listeners", gateway.listeners())
                 .put("config", gateway.configStatus()).put("traffic", metrics.traffic().put("tunnels", gateway.tunnels()))
-                .put("poolStats", pools).put("bans", bans).put("tags", tags);
+                .put("poolStats", pools).put("bans", bans).put("tags", tags).put("cluster", gateway.cluster());
     }
 
     /** {@code GET /api/sessions?pool=P&id=S}: where session S of pool P goes (the first pool without {@code pool}). */
@@ -174,6 +180,7 @@ public final class AdminServer {
                 m.pool().states().transition(u, gateway.enabledState(), "enabled through the admin API");
             }
             changed.add(new JsonObject().put("pool", m.pool().name()).put("name", u.name()).put("state", u.health().state().name()));
+            gateway.announceEnabled(m.pool().name(), u.name(), enable);
         }
         json(rc, 200, new JsonObject().put("upstreams", changed));
     }

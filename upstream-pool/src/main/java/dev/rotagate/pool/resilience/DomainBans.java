@@ -63,14 +63,37 @@ public final class DomainBans {
         this.maxNanos = Math.max(baseNanos, config.maxCooldown().toNanos());
     }
 
+    /** Told of every ban made here (not of those {@link #banFor} applies): what a cluster shares. */
+    public interface Listener {
+        void banned(String upstream, String domain, long cooldownNanos);
+    }
+
+    private volatile Listener listener = (u, d, c) -> { };
+
+    public void onBan(Listener l) {
+        this.listener = l;
+    }
+
     /** Bans the pair; returns the cool-down in nanos (doubled when the pair was banned recently). */
     public long ban(Upstream upstream, String domain) {
         long now = ticker.read();
-        Ban b = bans.asMap().compute(new Key(upstream.name(), normalise(domain)), (k, old) -> {
+        String d = normalise(domain);
+        Ban b = bans.asMap().compute(new Key(upstream.name(), d), (k, old) -> {
             long cooldown = old == null ? baseNanos : Math.min(maxNanos, old.cooldownNanos() * 2);
             return new Ban(now + cooldown, cooldown);
         });
+        listener.banned(upstream.name(), d, b.cooldownNanos());
         return b.cooldownNanos();
+    }
+
+    /** A ban another gateway made, for the cool-down it has left; a longer one in force here stays. */
+    public void banFor(String upstream, String domain, long remainingNanos) {
+        if (remainingNanos <= 0) {
+            return;
+        }
+        long now = ticker.read();
+        bans.asMap().merge(new Key(upstream, normalise(domain)), new Ban(now + remainingNanos, remainingNanos),
+                (old, remote) -> old.untilNanos() >= remote.untilNanos() ? old : remote);
     }
 
     public boolean isBanned(Upstream upstream, String domain) {

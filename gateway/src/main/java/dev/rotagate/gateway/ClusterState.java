@@ -1,0 +1,138 @@
+package dev.rotagate.gateway;
+
+import dev.rotagate.config.ClusterConfig;
+import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.UpstreamPool;
+import dev.rotagate.pool.resilience.DomainBans;
+import dev.rotagate.pool.resilience.UpstreamState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the gateways of a cluster share: operator disables (until enabled) and bans per (upstream, domain) with their
+ * cool-down. Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
+ * map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
+ * breakers; a member's own changes come back to it and are ignored.
+ */
+final class ClusterState {
+
+    private static final Logger LOG = LoggerFactory.getLogger("cluster");
+    private static final String DISABLES = "rotagate.cluster.disables";
+    private static final String BANS = "rotagate.cluster.bans";
+
+    private final Vertx vertx;
+    private final String member;
+    private final Supplier<List<UpstreamPool>> pools;
+    private final Supplier<UpstreamState> enabledState;
+    private final DomainBans bans;
+    private AsyncMap<String, JsonObject> disabled;
+    private AsyncMap<String, JsonObject> banned;
+
+    private ClusterState(Vertx vertx, Supplier<List<UpstreamPool>> pools, Supplier<UpstreamState> enabledState,
+                         DomainBans bans) {
+        this.vertx = vertx;
+        this.member = ((VertxInternal) vertx).clusterManager().getNodeId();
+        this.pools = pools;
+        this.enabledState = enabledState;
+        this.bans = bans;
+    }
+
+    /** Joins the shared state: applies what the cluster already holds, then follows its changes. */
+    static Future<ClusterState> start(Vertx vertx, ClusterConfig config, Supplier<List<UpstreamPool>> pools,
+                                      Supplier<UpstreamState> enabledState, DomainBans bans) {
+        ClusterState s = new ClusterState(vertx, pools, enabledState, bans);
+        return vertx.sharedData().<String, JsonObject>getClusterWideMap(DISABLES)
+                .compose(d -> {
+                    s.disabled = d;
+                    return vertx.sharedData().<String, JsonObject>getClusterWideMap(BANS);
+                })
+                .compose(b -> {
+                    s.banned = b;
+                    vertx.eventBus().<JsonObject>consumer(DISABLES, s::onDisable);
+                    vertx.eventBus().<JsonObject>consumer(BANS, s::onBan);
+                    bans.onBan(s::banned);
+                    return s.disabled.entries();
+                })
+                .compose(ds -> {
+                    ds.values().forEach(s::applyDisable);
+                    return s.banned.entries().map(bs -> {
+                        bs.values().forEach(s::applyBan);
+                        LOG.info("cluster: member {} of {} member(s); {} disable(s) and {} ban(s) received",
+                                s.member, s.members().size(), ds.size(), bs.size());
+                        if (s.members().size() == 1 && config.members().stream().anyMatch(m -> !m.equals(config.bind()))) {
+                            LOG.info("cluster: alone so far in '{}': none of the listed members {} has accepted this"
+                                    + " member (not started yet, down, or with another secret, which members refuse)",
+                                    config.name(), config.members());
+                        }
+                        return s;
+                    });
+                });
+    }
+
+    /** An operator's disable or enable here: every member follows. */
+    void announce(String pool, String upstream, boolean enabled) {
+        JsonObject change = new JsonObject().put("pool", pool).put("upstream", upstream).put("enabled", enabled)
+                .put("from", member);
+        String key = pool + "/" + upstream;
+        (enabled ? disabled.remove(key).mapEmpty() : disabled.put(key, change))
+                .onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
+    }
+
+    private void banned(String upstream, String domain, long cooldownNanos) {
+        long untilMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(cooldownNanos);
+        JsonObject ban = new JsonObject().put("upstream", upstream).put("domain", domain).put("until", untilMillis)
+                .put("from", member);
+        banned.put(upstream + "|" + domain, ban, Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos)))
+                .onComplete(ar -> vertx.eventBus().publish(BANS, ban));
+    }
+
+    private void onDisable(Message<JsonObject> m) {
+        if (!member.equals(m.body().getString("from"))) {
+            applyDisable(m.body());
+        }
+    }
+
+    private void onBan(Message<JsonObject> m) {
+        if (!member.equals(m.body().getString("from"))) {
+            applyBan(m.body());
+        }
+    }
+
+    private void applyDisable(JsonObject change) {
+        String from = change.getString("from");
+        for (UpstreamPool p : pools.get()) {
+            Upstream u = p.name().equals(change.getString("pool")) ? p.upstream(change.getString("upstream")) : null;
+            if (u == null) {
+                continue;
+            }
+            if (!change.getBoolean("enabled", false)) {
+                p.states().transition(u, UpstreamState.DISABLED, "disabled through the admin API of cluster member " + from);
+            } else if (u.health().state() == UpstreamState.DISABLED) {
+                p.states().transition(u, enabledState.get(), "enabled through the admin API of cluster member " + from);
+            }
+        }
+    }
+
+    private void applyBan(JsonObject ban) {
+        long remainingMillis = ban.getLong("until", 0L) - System.currentTimeMillis();
+        bans.banFor(ban.getString("upstream"), ban.getString("domain"), TimeUnit.MILLISECONDS.toNanos(remainingMillis));
+    }
+
+    /** Members now, for the report. */
+    List<String> members() {
+        return ((VertxInternal) vertx).clusterManager().getNodes();
+    }
+
+    String member() {
+        return member;
+    }
+}

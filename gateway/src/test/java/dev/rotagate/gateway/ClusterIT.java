@@ -1,0 +1,116 @@
+package dev.rotagate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rotagate.config.ConfigLoader;
+import dev.rotagate.config.GatewayConfig;
+import dev.rotagate.pool.Upstream;
+import dev.rotagate.pool.resilience.UpstreamState;
+import dev.rotagate.pool.testing.FakeUpstream;
+import dev.rotagate.pool.testing.FakeUpstream.Mode;
+import dev.rotagate.pool.testing.FreePorts;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gateways in one cluster (Vert.x on embedded Hazelcast, TCP join on loopback): an operator's disable and a ban made
+ * on one are honoured by the others, also by a member that joins later; a member with another secret stays apart.
+ */
+class ClusterIT extends WithOrigin {
+
+    static final String SECRET = "correct-horse-battery-staple";
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final List<Vertx> members = new ArrayList<>();
+    static final List<Integer> ports = new ArrayList<>();
+    static FakeUpstream up1;
+    static FakeUpstream up2;
+
+    @BeforeAll
+    static void start() throws Exception {
+        up1 = FakeUpstream.start(vertx, Mode.RELAY, "up1");
+        up2 = FakeUpstream.start(vertx, Mode.RELAY, "up2");
+        for (int i = 0; i < 4; i++) {
+            ports.add(FreePorts.consecutive(1));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Vertx v : members) {
+            v.close().await(30, TimeUnit.SECONDS);
+        }
+        up1.close();
+        up2.close();
+    }
+
+    private static GatewayServer member(int index, String secret) throws Exception {
+        StringBuilder joined = new StringBuilder();
+        for (int p : ports) {
+            joined.append(joined.length() == 0 ? "" : ", ").append("\"127.0.0.1:").append(p).append('"');
+        }
+        String yaml = "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\n"
+                + "cluster: { name: scrapers, bind: \"127.0.0.1:" + ports.get(index) + "\", members: [" + joined + "],"
+                + " secret: \"" + secret + "\" }\n"
+                + "pools:\n  p:\n    upstreams:\n"
+                + "      - { url: \"" + up1.url() + "\", name: up1 }\n      - { url: \"" + up2.url() + "\", name: up2 }\n";
+        GatewayConfig config = new ConfigLoader(System::getenv).parse(TestGateway.allowingLoopback(yaml), Path.of("m.yaml"));
+        Vertx v = Clustering.createVertx(config).await(60, TimeUnit.SECONDS);
+        members.add(v);
+        return GatewayServer.start(v, config).await(60, TimeUnit.SECONDS);
+    }
+
+    private static int post(GatewayServer g, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static UpstreamState state(GatewayServer g, String name) {
+        return g.pools().get(0).upstream(name).health().state();
+    }
+
+    private static boolean banned(GatewayServer g, String upstream, String domain) {
+        Upstream u = g.pools().get(0).upstream(upstream);
+        return g.pools().get(0).bans().isBanned(u, domain);
+    }
+
+    @Test
+    void disablesAndBansReachEveryMemberAlsoOneThatJoinsLaterButNotOneWithAnotherSecret() throws Exception {
+        GatewayServer a = member(0, SECRET);
+        GatewayServer b = member(1, SECRET);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.report() != null && b.config() != null
+                && ((VertxInternal) members.get(0)).clusterManager().getNodes().size() == 2);
+
+        assertThat(post(a, "/api/upstreams/up1/disable", "")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).until(() -> state(b, "up1") == UpstreamState.DISABLED);
+        assertThat(state(b, "up2")).isEqualTo(UpstreamState.HEALTHY);
+
+        assertThat(post(a, "/api/bans", "{\"upstream\": \"up2\", \"domain\": \"shop.example\"}")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).until(() -> banned(b, "up2", "shop.example"));
+        assertThat(banned(b, "up2", "other.example")).as("that domain only").isFalse();
+
+        GatewayServer c = member(2, SECRET);
+        assertThat(state(c, "up1")).as("a member that joins later").isEqualTo(UpstreamState.DISABLED);
+        assertThat(banned(c, "up2", "shop.example")).isTrue();
+
+        GatewayServer stranger = member(3, "another-secret-of-16-chars");
+        assertThat(state(stranger, "up1")).as("another secret: not in the cluster").isNotEqualTo(UpstreamState.DISABLED);
+        assertThat(banned(stranger, "up2", "shop.example")).isFalse();
+
+        assertThat(post(b, "/api/upstreams/up1/enable", "")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).until(() -> state(a, "up1") != UpstreamState.DISABLED
+                && state(c, "up1") != UpstreamState.DISABLED);
+    }
+}
