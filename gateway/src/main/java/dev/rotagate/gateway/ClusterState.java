@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the gateways of a cluster share: operator disables (until enabled) and bans per (upstream, domain) with their
- * cool-down. Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
+ * What the gateways of a cluster share: operator disables (until enabled), bans per (upstream, domain) with their
+ * cool-down, and sessions that moved off their upstream (until their TTL). Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
  * map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
  * breakers; a member's own changes come back to it and are ignored.
  */
@@ -28,6 +28,7 @@ final class ClusterState {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
     private static final String DISABLES = "rotagate.cluster.disables";
     private static final String BANS = "rotagate.cluster.bans";
+    private static final String SESSIONS = "rotagate.cluster.sessions";
 
     private final Vertx vertx;
     private final String member;
@@ -36,6 +37,7 @@ final class ClusterState {
     private final DomainBans bans;
     private AsyncMap<String, JsonObject> disabled;
     private AsyncMap<String, JsonObject> banned;
+    private AsyncMap<String, JsonObject> moved;
 
     private ClusterState(Vertx vertx, Supplier<List<UpstreamPool>> pools, Supplier<UpstreamState> enabledState,
                          DomainBans bans) {
@@ -57,24 +59,31 @@ final class ClusterState {
                 })
                 .compose(b -> {
                     s.banned = b;
+                    return vertx.sharedData().<String, JsonObject>getClusterWideMap(SESSIONS);
+                })
+                .compose(m -> {
+                    s.moved = m;
                     vertx.eventBus().<JsonObject>consumer(DISABLES, s::onDisable);
                     vertx.eventBus().<JsonObject>consumer(BANS, s::onBan);
+                    vertx.eventBus().<JsonObject>consumer(SESSIONS, s::onSessionMove);
+                    s.follow(pools.get());
                     bans.onBan(s::banned);
                     return s.disabled.entries();
                 })
                 .compose(ds -> {
                     ds.values().forEach(s::applyDisable);
-                    return s.banned.entries().map(bs -> {
+                    return s.banned.entries().compose(bs -> s.moved.entries().map(ms -> {
                         bs.values().forEach(s::applyBan);
-                        LOG.info("cluster: member {} of {} member(s); {} disable(s) and {} ban(s) received",
-                                s.member, s.members().size(), ds.size(), bs.size());
+                        ms.values().forEach(s::applySessionMove);
+                        LOG.info("cluster: member {} of {} member(s); {} disable(s), {} ban(s) and {} session move(s)"
+                                + " received", s.member, s.members().size(), ds.size(), bs.size(), ms.size());
                         if (s.members().size() == 1 && config.members().stream().anyMatch(m -> !m.equals(config.bind()))) {
                             LOG.info("cluster: alone so far in '{}': none of the listed members {} has accepted this"
                                     + " member (not started yet, down, or with another secret, which members refuse)",
                                     config.name(), config.members());
                         }
                         return s;
-                    });
+                    }));
                 });
     }
 
@@ -93,6 +102,34 @@ final class ClusterState {
                 .put("from", member);
         banned.put(upstream + "|" + domain, ban, Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos)))
                 .onComplete(ar -> vertx.eventBus().publish(BANS, ban));
+    }
+
+    /** Hears the session moves of {@code current} pools: at start and after every reload (a reload builds new pools). */
+    void follow(List<UpstreamPool> current) {
+        current.forEach(p -> p.onSessionMove(this::sessionMoved));
+    }
+
+    private void sessionMoved(String pool, String key, String upstream, long remainingNanos) {
+        long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
+        JsonObject move = new JsonObject().put("pool", pool).put("session", key).put("upstream", upstream)
+                .put("until", System.currentTimeMillis() + ttlMillis).put("from", member);
+        moved.put(pool + "|" + key, move, ttlMillis).onComplete(ar -> vertx.eventBus().publish(SESSIONS, move));
+    }
+
+    private void onSessionMove(Message<JsonObject> m) {
+        if (!member.equals(m.body().getString("from"))) {
+            applySessionMove(m.body());
+        }
+    }
+
+    private void applySessionMove(JsonObject move) {
+        long remainingMillis = move.getLong("until", 0L) - System.currentTimeMillis();
+        for (UpstreamPool p : pools.get()) {
+            if (p.name().equals(move.getString("pool"))) {
+                p.sessionMoved(move.getString("session"), move.getString("upstream"),
+                        TimeUnit.MILLISECONDS.toNanos(remainingMillis));
+            }
+        }
     }
 
     private void onDisable(Message<JsonObject> m) {

@@ -228,6 +228,9 @@ public final class GatewayServer {
         vertx.runOnContext(v -> {
             Generation previous = current;
             Generation g = Generation.build(next, shared, previous);
+            if (cluster != null) {
+                cluster.follow(g.pools());
+            }
             metrics.bind(g.pools());
             metrics.users(userNames(next));
             current = g;

@@ -10,15 +10,18 @@ import dev.rotagate.pool.resilience.UpstreamState;
 import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.FakeUpstream.Mode;
 import dev.rotagate.pool.testing.FreePorts;
+import dev.rotagate.pool.testing.RawHttpClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -57,12 +60,16 @@ class ClusterIT extends WithOrigin {
     }
 
     private static GatewayServer member(int index, String secret) throws Exception {
+        return member("scrapers", ports, index, secret);
+    }
+
+    private static GatewayServer member(String name, List<Integer> ports, int index, String secret) throws Exception {
         StringBuilder joined = new StringBuilder();
         for (int p : ports) {
             joined.append(joined.length() == 0 ? "" : ", ").append("\"127.0.0.1:").append(p).append('"');
         }
         String yaml = "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\n"
-                + "cluster: { name: scrapers, bind: \"127.0.0.1:" + ports.get(index) + "\", members: [" + joined + "],"
+                + "cluster: { name: " + name + ", bind: \"127.0.0.1:" + ports.get(index) + "\", members: [" + joined + "],"
                 + " secret: \"" + secret + "\" }\n"
                 + "pools:\n  p:\n    upstreams:\n"
                 + "      - { url: \"" + up1.url() + "\", name: up1 }\n      - { url: \"" + up2.url() + "\", name: up2 }\n";
@@ -112,5 +119,36 @@ class ClusterIT extends WithOrigin {
         assertThat(post(b, "/api/upstreams/up1/enable", "")).isEqualTo(200);
         await().atMost(Duration.ofSeconds(1)).until(() -> state(a, "up1") != UpstreamState.DISABLED
                 && state(c, "up1") != UpstreamState.DISABLED);
+    }
+
+    private static String upstreamFor(GatewayServer g, String session) throws Exception {
+        String auth = Base64.getEncoder().encodeToString(("x-session-" + session + ":x").getBytes(StandardCharsets.UTF_8));
+        try (RawHttpClient client = new RawHttpClient(g.port())) {
+            RawHttpClient.Response r = client.exchange("GET " + origin.url("/bytes/10") + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Proxy-Authorization: Basic " + auth + "\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+            return r.header("X-Rotagate-Upstream");
+        }
+    }
+
+    @Test
+    void aSessionThatMovedOnOneMemberLeavesByItsNewUpstreamThroughTheOthers() throws Exception {
+        List<Integer> own = List.of(FreePorts.consecutive(1), FreePorts.consecutive(1));
+        GatewayServer p = member("sessions", own, 0, SECRET);
+        GatewayServer q = member("sessions", own, 1, SECRET);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ((VertxInternal) members.get(members.size() - 1))
+                .clusterManager().getNodes().size() == 2);
+        String first = upstreamFor(p, "s1");
+        String other = first.equals("up1") ? "up2" : "up1";
+        assertThat(upstreamFor(q, "s1")).as("rendezvous: the same upstream through either").isEqualTo(first);
+
+        // out of rotation on p only (as an ejection there would be): the session moves on p
+        Upstream gone = p.pools().get(0).upstream(first);
+        p.pools().get(0).states().transition(gone, UpstreamState.DISABLED, "test: out of rotation here only");
+        assertThat(upstreamFor(p, "s1")).isEqualTo(other);
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> other.equals(q.pools().get(0).whereIs("s1").upstream().name()));
+        assertThat(state(q, first)).as("still fine on q").isEqualTo(UpstreamState.HEALTHY);
+        assertThat(upstreamFor(q, "s1")).as("q follows the move").isEqualTo(other);
     }
 }

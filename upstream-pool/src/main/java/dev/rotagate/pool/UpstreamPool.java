@@ -368,6 +368,24 @@ public final class UpstreamPool {
         return next == null ? null : new SessionPlace(next, false);
     }
 
+    /** Sessions that move away from their rendezvous upstream are told to {@code listener} (with this pool's name). */
+    public void onSessionMove(SessionMoveListener listener) {
+        sessions.onMove((key, upstream, remaining) -> listener.moved(name, key, upstream.name(), remaining));
+    }
+
+    /** A session move another gateway made; ignored for an upstream this pool does not have. */
+    public void sessionMoved(String key, String upstreamName, long remainingNanos) {
+        Upstream u = byName.get(upstreamName);
+        if (u != null) {
+            sessions.pinMoved(key, u, remainingNanos);
+        }
+    }
+
+    /** See {@link #onSessionMove}. */
+    public interface SessionMoveListener {
+        void moved(String pool, String key, String upstream, long remainingNanos);
+    }
+
     /** A session's upstream, and whether the session is pinned to it already (else: where its first request goes). */
     public record SessionPlace(Upstream upstream, boolean pinned) {
     }

@@ -76,8 +76,30 @@ public final class SessionPins {
         if (chosen != null) {
             long expiresAt = pin != null ? pin.expiresAtNanos() : ticker.read() + ttlNanos;
             pins.put(key, new Pin(chosen, expiresAt));
+            if (pin != null) {
+                // it moved: other gateways, for which its old upstream may still be fine, would not follow by themselves
+                moves.moved(key, chosen, expiresAt - ticker.read());
+            }
         }
         return chosen == null || !avoid.test(chosen) ? chosen : Rendezvous.pick(candidates, sessionHash, usable, equalWeights);
+    }
+
+    /** Told when a pinned session moves to another upstream: what a cluster shares. */
+    public interface Moves {
+        void moved(String key, Upstream upstream, long remainingNanos);
+    }
+
+    private volatile Moves moves = (k, u, r) -> { };
+
+    public void onMove(Moves listener) {
+        this.moves = listener;
+    }
+
+    /** A move another gateway made: the session goes to {@code upstream} here too, for the time it has left. */
+    public void pinMoved(String key, Upstream upstream, long remainingNanos) {
+        if (remainingNanos > 0) {
+            pins.put(key, new Pin(upstream, ticker.read() + remainingNanos));
+        }
     }
 
     /** The upstream {@code key} is pinned to, without touching it; null when it has no pin (yet, or any more). */
