@@ -13,13 +13,15 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the gateways of a cluster share: operator disables (until enabled), bans per (upstream, domain) with their
- * cool-down, and sessions that moved off their upstream (until their TTL). Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
+ * cool-down, and sessions that moved off their upstream (until their TTL); ejections travel as hints (the others probe
+ * the upstream at once, and decide for themselves). Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
  * map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
  * breakers; a member's own changes come back to it and are ignored.
  */
@@ -29,12 +31,15 @@ final class ClusterState {
     private static final String DISABLES = "rotagate.cluster.disables";
     private static final String BANS = "rotagate.cluster.bans";
     private static final String SESSIONS = "rotagate.cluster.sessions";
+    private static final String EJECTIONS = "rotagate.cluster.ejections";
 
     private final Vertx vertx;
     private final String member;
     private final Supplier<List<UpstreamPool>> pools;
     private final Supplier<UpstreamState> enabledState;
     private final DomainBans bans;
+    /** What to do when another member ejected an upstream (probe it here at once). */
+    private volatile BiConsumer<UpstreamPool, Upstream> ejectedElsewhere = (p, u) -> { };
     private AsyncMap<String, JsonObject> disabled;
     private AsyncMap<String, JsonObject> banned;
     private AsyncMap<String, JsonObject> moved;
@@ -66,6 +71,7 @@ final class ClusterState {
                     vertx.eventBus().<JsonObject>consumer(DISABLES, s::onDisable);
                     vertx.eventBus().<JsonObject>consumer(BANS, s::onBan);
                     vertx.eventBus().<JsonObject>consumer(SESSIONS, s::onSessionMove);
+                    vertx.eventBus().<JsonObject>consumer(EJECTIONS, s::onEjection);
                     s.follow(pools.get());
                     bans.onBan(s::banned);
                     return s.disabled.entries();
@@ -106,7 +112,31 @@ final class ClusterState {
 
     /** Hears the session moves of {@code current} pools: at start and after every reload (a reload builds new pools). */
     void follow(List<UpstreamPool> current) {
-        current.forEach(p -> p.onSessionMove(this::sessionMoved));
+        for (UpstreamPool p : current) {
+            p.onSessionMove(this::sessionMoved);
+            p.states().onEjection((u, why) -> vertx.eventBus().publish(EJECTIONS, new JsonObject().put("pool", p.name())
+                    .put("upstream", u.name()).put("reason", why).put("from", member)));
+        }
+    }
+
+    /** Ejections elsewhere are hints, not verdicts: this member looks for itself ({@code action}). */
+    void onEjectedElsewhere(BiConsumer<UpstreamPool, Upstream> action) {
+        this.ejectedElsewhere = action;
+    }
+
+    private void onEjection(Message<JsonObject> m) {
+        JsonObject e = m.body();
+        if (member.equals(e.getString("from"))) {
+            return;
+        }
+        for (UpstreamPool p : pools.get()) {
+            Upstream u = p.name().equals(e.getString("pool")) ? p.upstream(e.getString("upstream")) : null;
+            if (u != null && u.health().state() == UpstreamState.HEALTHY) {
+                LOG.info("cluster: member {} ejected {}/{} ({}): probing it here", e.getString("from"), p.name(), u.name(),
+                        e.getString("reason"));
+                ejectedElsewhere.accept(p, u);
+            }
+        }
     }
 
     private void sessionMoved(String pool, String key, String upstream, long remainingNanos) {

@@ -128,6 +128,12 @@ public final class GatewayServer {
                 .compose(v -> !vertx.isClustered() || config.cluster() == null ? Future.succeededFuture()
                         : ClusterState.start(vertx, config.cluster(), gateway::pools,
                                 () -> Generation.initialState(gateway.current.config()), gateway.shared.bans()).map(c -> {
+                                    c.onEjectedElsewhere((pool, u) -> {
+                                        HealthChecker checker = gateway.current.healthChecker();
+                                        if (checker != null) {
+                                            checker.probeSoon(u, pool.states());
+                                        }
+                                    });
                                     gateway.cluster = c;
                                     return null;
                                 }))

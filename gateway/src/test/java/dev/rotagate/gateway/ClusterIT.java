@@ -64,6 +64,11 @@ class ClusterIT extends WithOrigin {
     }
 
     private static GatewayServer member(String name, List<Integer> ports, int index, String secret) throws Exception {
+        return member(name, ports, index, secret, up1, up2, "");
+    }
+
+    private static GatewayServer member(String name, List<Integer> ports, int index, String secret, FakeUpstream first,
+                                        FakeUpstream second, String extraYaml) throws Exception {
         StringBuilder joined = new StringBuilder();
         for (int p : ports) {
             joined.append(joined.length() == 0 ? "" : ", ").append("\"127.0.0.1:").append(p).append('"');
@@ -72,7 +77,8 @@ class ClusterIT extends WithOrigin {
                 + "cluster: { name: " + name + ", bind: \"127.0.0.1:" + ports.get(index) + "\", members: [" + joined + "],"
                 + " secret: \"" + secret + "\" }\n"
                 + "pools:\n  p:\n    upstreams:\n"
-                + "      - { url: \"" + up1.url() + "\", name: up1 }\n      - { url: \"" + up2.url() + "\", name: up2 }\n";
+                + "      - { url: \"" + first.url() + "\", name: up1 }\n      - { url: \"" + second.url() + "\", name: up2 }\n"
+                + extraYaml;
         GatewayConfig config = new ConfigLoader(System::getenv).parse(TestGateway.allowingLoopback(yaml), Path.of("m.yaml"));
         Vertx v = Clustering.createVertx(config).await(60, TimeUnit.SECONDS);
         members.add(v);
@@ -150,5 +156,30 @@ class ClusterIT extends WithOrigin {
         await().atMost(Duration.ofSeconds(1)).until(() -> other.equals(q.pools().get(0).whereIs("s1").upstream().name()));
         assertThat(state(q, first)).as("still fine on q").isEqualTo(UpstreamState.HEALTHY);
         assertThat(upstreamFor(q, "s1")).as("q follows the move").isEqualTo(other);
+    }
+
+    @Test
+    void anEjectionOnOneMemberMakesTheOthersProbeThatUpstreamAtOnce() throws Exception {
+        List<Integer> own = List.of(FreePorts.consecutive(1), FreePorts.consecutive(1));
+        // probes once an hour: only the hint can make s look at the dead upstream within seconds
+        String probes = "health: { interval: 1h, timeout: 1s, target: \"" + origin.url("/health") + "\", rise: 1, fall: 1 }\n";
+        FakeUpstream dying = FakeUpstream.start(vertx, Mode.RELAY, "dying");
+        FakeUpstream fine = FakeUpstream.start(vertx, Mode.RELAY, "fine");
+        try {
+            GatewayServer r = member("ejections", own, 0, SECRET, dying, fine, probes);
+            GatewayServer s = member("ejections", own, 1, SECRET, dying, fine, probes);
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(r, "up1") == UpstreamState.HEALTHY
+                    && state(s, "up1") == UpstreamState.HEALTHY
+                    && ((VertxInternal) members.get(members.size() - 1)).clusterManager().getNodes().size() == 2);
+
+            dying.close();
+            r.pools().get(0).states().eject(r.pools().get(0).upstream("up1"), "test: 5 proxy faults in a row");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> state(s, "up1") == UpstreamState.EJECTED);
+            assertThat(s.pools().get(0).upstream("up1").health().reason()).contains("probes failed");
+            assertThat(state(s, "up2")).isEqualTo(UpstreamState.HEALTHY);
+        } finally {
+            fine.close();
+        }
     }
 }

@@ -76,6 +76,17 @@ public final class HealthChecker {
         });
     }
 
+    /** Probes {@code u} of {@code pool} at once instead of at its turn: another gateway of the cluster ejected it. */
+    public void probeSoon(Upstream u, UpstreamStates states) {
+        vertx.runOnContext(v -> {
+            // its turn moves forward; a probe of it in flight now already answers, and schedules the next one
+            if (queue.removeIf(d -> d.upstream() == u)) {
+                queue.add(new Due(clock.getAsLong(), u, states));
+                tick();
+            }
+        });
+    }
+
     public void stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);

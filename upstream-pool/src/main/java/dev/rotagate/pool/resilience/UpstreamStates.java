@@ -8,6 +8,7 @@ import dev.rotagate.pool.Upstream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +29,18 @@ public final class UpstreamStates {
     private final Ticker ticker;
     private final LongSupplier wallMillis;
     private List<Upstream> members = List.of();
+    /** Told of every ejection here (a cluster passes them on as hints); may run under this lock: must not block. */
+    private volatile BiConsumer<Upstream, String> ejections = (u, why) -> { };
 
     public UpstreamStates(String pool, BreakerConfig config, Ticker ticker, LongSupplier wallMillis) {
         this.pool = pool;
         this.config = config;
         this.ticker = ticker;
         this.wallMillis = wallMillis;
+    }
+
+    public void onEjection(BiConsumer<Upstream, String> listener) {
+        this.ejections = listener;
     }
 
     /** Called once by the pool with its members. */
@@ -116,7 +123,16 @@ public final class UpstreamStates {
     }
 
     /** Operator or health-checker changes (disable, enable, probe results) go through here too. */
-    public synchronized boolean transition(Upstream u, UpstreamState to, String reason) {
+    public boolean transition(Upstream u, UpstreamState to, String reason) {
+        UpstreamState before = u.health().state();
+        boolean allowed = changeState(u, to, reason);
+        if (allowed && to == UpstreamState.EJECTED && before != UpstreamState.EJECTED) {
+            ejections.accept(u, reason);
+        }
+        return allowed;
+    }
+
+    private synchronized boolean changeState(Upstream u, UpstreamState to, String reason) {
         UpstreamHealth h = u.health();
         UpstreamState from = h.state();
         if (from == to) {
