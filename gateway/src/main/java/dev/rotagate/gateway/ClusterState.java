@@ -1,6 +1,7 @@
 package dev.rotagate.gateway;
 
 import dev.rotagate.config.ClusterConfig;
+import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.resilience.DomainBans;
@@ -38,6 +39,7 @@ final class ClusterState {
     private final Supplier<List<UpstreamPool>> pools;
     private final Supplier<UpstreamState> enabledState;
     private final DomainBans bans;
+    private final GatewayMetrics metrics;
     /** What to do when another member ejected an upstream (probe it here at once). */
     private volatile BiConsumer<UpstreamPool, Upstream> ejectedElsewhere = (p, u) -> { };
     private AsyncMap<String, JsonObject> disabled;
@@ -45,8 +47,9 @@ final class ClusterState {
     private AsyncMap<String, JsonObject> moved;
 
     private ClusterState(Vertx vertx, Supplier<List<UpstreamPool>> pools, Supplier<UpstreamState> enabledState,
-                         DomainBans bans) {
+                         DomainBans bans, GatewayMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.member = ((VertxInternal) vertx).clusterManager().getNodeId();
         this.pools = pools;
         this.enabledState = enabledState;
@@ -55,8 +58,8 @@ final class ClusterState {
 
     /** Joins the shared state: applies what the cluster already holds, then follows its changes. */
     static Future<ClusterState> start(Vertx vertx, ClusterConfig config, Supplier<List<UpstreamPool>> pools,
-                                      Supplier<UpstreamState> enabledState, DomainBans bans) {
-        ClusterState s = new ClusterState(vertx, pools, enabledState, bans);
+                                      Supplier<UpstreamState> enabledState, DomainBans bans, GatewayMetrics metrics) {
+        ClusterState s = new ClusterState(vertx, pools, enabledState, bans, metrics);
         return vertx.sharedData().<String, JsonObject>getClusterWideMap(DISABLES)
                 .compose(d -> {
                     s.disabled = d;
@@ -100,6 +103,7 @@ final class ClusterState {
         String key = pool + "/" + upstream;
         (enabled ? disabled.remove(key).mapEmpty() : disabled.put(key, change))
                 .onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
+        metrics.clusterEvent(enabled ? "enable" : "disable", "sent");
     }
 
     private void banned(String upstream, String domain, long cooldownNanos) {
@@ -108,14 +112,18 @@ final class ClusterState {
                 .put("from", member);
         banned.put(upstream + "|" + domain, ban, Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos)))
                 .onComplete(ar -> vertx.eventBus().publish(BANS, ban));
+        metrics.clusterEvent("ban", "sent");
     }
 
     /** Hears the session moves of {@code current} pools: at start and after every reload (a reload builds new pools). */
     void follow(List<UpstreamPool> current) {
         for (UpstreamPool p : current) {
             p.onSessionMove(this::sessionMoved);
-            p.states().onEjection((u, why) -> vertx.eventBus().publish(EJECTIONS, new JsonObject().put("pool", p.name())
-                    .put("upstream", u.name()).put("reason", why).put("from", member)));
+            p.states().onEjection((u, why) -> {
+                vertx.eventBus().publish(EJECTIONS, new JsonObject().put("pool", p.name()).put("upstream", u.name())
+                        .put("reason", why).put("from", member));
+                metrics.clusterEvent("ejection", "sent");
+            });
         }
     }
 
@@ -129,6 +137,7 @@ final class ClusterState {
         if (member.equals(e.getString("from"))) {
             return;
         }
+        metrics.clusterEvent("ejection", "received");
         for (UpstreamPool p : pools.get()) {
             Upstream u = p.name().equals(e.getString("pool")) ? p.upstream(e.getString("upstream")) : null;
             if (u != null && u.health().state() == UpstreamState.HEALTHY) {
@@ -144,10 +153,12 @@ final class ClusterState {
         JsonObject move = new JsonObject().put("pool", pool).put("session", key).put("upstream", upstream)
                 .put("until", System.currentTimeMillis() + ttlMillis).put("from", member);
         moved.put(pool + "|" + key, move, ttlMillis).onComplete(ar -> vertx.eventBus().publish(SESSIONS, move));
+        metrics.clusterEvent("session-move", "sent");
     }
 
     private void onSessionMove(Message<JsonObject> m) {
         if (!member.equals(m.body().getString("from"))) {
+            metrics.clusterEvent("session-move", "received");
             applySessionMove(m.body());
         }
     }
@@ -164,12 +175,14 @@ final class ClusterState {
 
     private void onDisable(Message<JsonObject> m) {
         if (!member.equals(m.body().getString("from"))) {
+            metrics.clusterEvent(m.body().getBoolean("enabled", false) ? "enable" : "disable", "received");
             applyDisable(m.body());
         }
     }
 
     private void onBan(Message<JsonObject> m) {
         if (!member.equals(m.body().getString("from"))) {
+            metrics.clusterEvent("ban", "received");
             applyBan(m.body());
         }
     }

@@ -127,7 +127,8 @@ public final class GatewayServer {
                 })
                 .compose(v -> !vertx.isClustered() || config.cluster() == null ? Future.succeededFuture()
                         : ClusterState.start(vertx, config.cluster(), gateway::pools,
-                                () -> Generation.initialState(gateway.current.config()), gateway.shared.bans()).map(c -> {
+                                () -> Generation.initialState(gateway.current.config()), gateway.shared.bans(),
+                                gateway.metrics).map(c -> {
                                     c.onEjectedElsewhere((pool, u) -> {
                                         HealthChecker checker = gateway.current.healthChecker();
                                         if (checker != null) {

@@ -122,6 +122,11 @@ class ClusterIT extends WithOrigin {
         assertThat(state(stranger, "up1")).as("another secret: not in the cluster").isNotEqualTo(UpstreamState.DISABLED);
         assertThat(banned(stranger, "up2", "shop.example")).isFalse();
 
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.adminPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("rotagate_cluster_events_total{direction=\"received\",kind=\"disable\"} 1.0")
+                .contains("rotagate_cluster_events_total{direction=\"received\",kind=\"ban\"} 1.0");
+
         assertThat(post(b, "/api/upstreams/up1/enable", "")).isEqualTo(200);
         await().atMost(Duration.ofSeconds(1)).until(() -> state(a, "up1") != UpstreamState.DISABLED
                 && state(c, "up1") != UpstreamState.DISABLED);
@@ -169,7 +174,8 @@ class ClusterIT extends WithOrigin {
             GatewayServer r = member("ejections", own, 0, SECRET, dying, fine, probes);
             GatewayServer s = member("ejections", own, 1, SECRET, dying, fine, probes);
             await().atMost(Duration.ofSeconds(30)).until(() -> state(r, "up1") == UpstreamState.HEALTHY
-                    && state(s, "up1") == UpstreamState.HEALTHY
+                    && state(s, "up1") == UpstreamState.HEALTHY && state(r, "up2") == UpstreamState.HEALTHY
+                    && state(s, "up2") == UpstreamState.HEALTHY
                     && ((VertxInternal) members.get(members.size() - 1)).clusterManager().getNodes().size() == 2);
 
             dying.close();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -81,13 +82,22 @@ class StatusPageIT extends WithOrigin {
         }
     }
 
+    /** The page re-renders its rows every 2 s: an element found just before may be gone (stale); then ask again. */
     private static String state(String upstream) {
-        List<WebElement> cells = browser.findElements(By.cssSelector("tr[data-upstream='" + upstream + "'] td.state"));
-        return cells.isEmpty() ? "(not shown)" : cells.get(0).getText().split("\\s")[0];
+        try {
+            List<WebElement> cells = browser.findElements(By.cssSelector("tr[data-upstream='" + upstream + "'] td.state"));
+            return cells.isEmpty() ? "(not shown)" : cells.get(0).getText().split("\\s")[0];
+        } catch (StaleElementReferenceException e) {
+            return "(re-rendered)";
+        }
     }
 
     private static List<String> shownRows() {
-        return browser.findElements(By.cssSelector("#rows tr")).stream().map(r -> r.getAttribute("data-upstream")).toList();
+        try {
+            return browser.findElements(By.cssSelector("#rows tr")).stream().map(r -> r.getAttribute("data-upstream")).toList();
+        } catch (StaleElementReferenceException e) {
+            return List.of("(re-rendered)");
+        }
     }
 
     @Test
@@ -101,7 +111,8 @@ class StatusPageIT extends WithOrigin {
         b1.close(); // beta's only upstream dies
         await().atMost(Duration.ofSeconds(15)).until(() -> state("beta/b1").equals("EJECTED"));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true")).isEqualTo(true);
-        assertThat(browser.findElement(By.cssSelector("#pools [data-pool='beta']")).getText()).contains("0/1");
+        await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class).untilAsserted(() ->
+                assertThat(browser.findElement(By.cssSelector("#pools [data-pool='beta']")).getText()).contains("0/1"));
         Path shot = Path.of("target", "status-page.png");
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
@@ -114,12 +125,14 @@ class StatusPageIT extends WithOrigin {
         browser.findElement(By.id("f-tag")).sendKeys(" ");
         await().atMost(Duration.ofSeconds(5)).until(() -> shownRows().size() == 4);
 
-        browser.findElement(By.cssSelector("button.toggle[data-upstream='alpha/a1']")).click();
+        await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class).untilAsserted(() ->
+                browser.findElement(By.cssSelector("button.toggle[data-upstream='alpha/a1']")).click());
         await().atMost(Duration.ofSeconds(5)).until(() -> state("alpha/a1").equals("DISABLED"));
         assertThat(gateway.server().pools().get(0).upstream("a1").health().state()).isEqualTo(UpstreamState.DISABLED);
 
         browser.findElement(By.id("s-id")).sendKeys("abc");
         browser.findElement(By.id("s-go")).click();
-        await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElement(By.id("s-out")).getText().startsWith("alpha: a2"));
+        await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class)
+                .until(() -> browser.findElement(By.id("s-out")).getText().startsWith("alpha: a2"));
     }
 }

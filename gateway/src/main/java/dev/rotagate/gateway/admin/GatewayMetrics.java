@@ -90,6 +90,15 @@ public final class GatewayMetrics {
                 .tag("result", applied ? "applied" : "rejected").register(registry).increment();
     }
 
+    /**
+     * A cluster event: {@code kind} disable, enable, ban, session-move or ejection; {@code direction} sent (made here)
+     * or received (from another member).
+     */
+    public void clusterEvent(String kind, String direction) {
+        Counter.builder("rotagate_cluster_events").description("Shared state sent to and received from the cluster")
+                .tag("kind", kind).tag("direction", direction).register(registry).increment();
+    }
+
     private final UserMetrics users = new UserMetrics(registry);
     private final ListenerMetrics listeners = new ListenerMetrics(registry);
 
