@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 class ClusterIT extends WithOrigin {
 
     static final String SECRET = "correct-horse-battery-staple";
-    static final HttpClient http = HttpClient.newHttpClient();
+    /** HTTP/1.1: the JDK client's h2c upgrade against the admin listener has hung a test here before. */
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     static final List<Vertx> members = new ArrayList<>();
     static final List<Integer> ports = new ArrayList<>();
     static FakeUpstream up1;
@@ -87,7 +89,8 @@ class ClusterIT extends WithOrigin {
 
     private static int post(GatewayServer g, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static UpstreamState state(GatewayServer g, String name) {
@@ -122,8 +125,8 @@ class ClusterIT extends WithOrigin {
         assertThat(state(stranger, "up1")).as("another secret: not in the cluster").isNotEqualTo(UpstreamState.DISABLED);
         assertThat(banned(stranger, "up2", "shop.example")).isFalse();
 
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.adminPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.adminPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("rotagate_cluster_events_total{direction=\"received\",kind=\"disable\"} 1.0")
                 .contains("rotagate_cluster_events_total{direction=\"received\",kind=\"ban\"} 1.0");
 
