@@ -45,9 +45,17 @@ public record ListenerConfig(String name, String host, int firstPort, int lastPo
         return sessionPerPort || user != null || pool != null || !tags.isEmpty();
     }
 
+    /** Where a listener listens: what identifies it across reloads, whatever it fixes. */
+    public record Where(String host, int firstPort, int lastPort) {
+    }
+
+    public Where where() {
+        return new Where(host, firstPort, lastPort);
+    }
+
     /** Listens where {@code other} does (same host and ports): the same listener across a reload, whatever it fixes. */
     public boolean sameAddress(ListenerConfig other) {
-        return host.equals(other.host) && firstPort == other.firstPort && lastPort == other.lastPort;
+        return where().equals(other.where());
     }
 
     /** The ports of {@code other} on the same host (or either on a wildcard address) that this one also binds. */

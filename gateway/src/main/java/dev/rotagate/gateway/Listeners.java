@@ -31,13 +31,6 @@ import java.util.function.IntFunction;
  */
 final class Listeners {
 
-    /** What identifies a listener across reloads: where it listens. */
-    private record Key(String host, int firstPort, int lastPort) {
-        static Key of(ListenerConfig l) {
-            return new Key(l.host(), l.firstPort(), l.lastPort());
-        }
-    }
-
     /** One bound listener; {@code config} and {@code stats} change when a reload changes what it fixes. */
     private static final class Bound {
         volatile ListenerConfig config;
@@ -61,7 +54,7 @@ final class Listeners {
     private final BiConsumer<NetSocket, Entrance> accept;
     private final GatewayMetrics metrics;
     /** In config order; changed only on the context that starts and reloads the gateway. */
-    private final Map<Key, Bound> bound = new LinkedHashMap<>();
+    private final Map<ListenerConfig.Where, Bound> bound = new LinkedHashMap<>();
     private Future<Void> previousApply = Future.succeededFuture();
 
     /**
@@ -80,7 +73,7 @@ final class Listeners {
     /** Binds every port of {@code listener}; fails (with the ports bound so far closed) when one is taken. */
     synchronized Future<Void> bind(ListenerConfig listener) {
         Bound b = new Bound(listener, metrics.listener(listener.name()));
-        bound.put(Key.of(listener), b);
+        bound.put(listener.where(), b);
         Future<Void> all = Future.succeededFuture();
         for (int port = listener.firstPort(); port <= listener.lastPort(); port++) {
             int p = port;
@@ -94,7 +87,7 @@ final class Listeners {
     }
 
     private synchronized void unbind(ListenerConfig listener, Bound b) {
-        bound.remove(Key.of(listener), b); // only its own entry: a later reload may have bound the key again
+        bound.remove(listener.where(), b); // only its own entry: a later reload may have bound the key again
         b.deployments.forEach(vertx::undeploy);
     }
 
@@ -112,7 +105,7 @@ final class Listeners {
 
     private Future<Void> bindPort(Bound b, ListenerConfig listener, int port) {
         synchronized (this) {
-            if (bound.get(Key.of(listener)) != b) {
+            if (bound.get(listener.where()) != b) {
                 return Future.failedFuture(new IllegalStateException("removed by a reload while it was being bound"));
             }
         }
@@ -152,8 +145,8 @@ final class Listeners {
     private synchronized Future<List<String>> applyNow(List<ListenerConfig> next, ClientConnections connections,
                                                       Duration drainTimeout) {
         List<String> changes = new ArrayList<>();
-        Map<Key, ListenerConfig> wanted = new LinkedHashMap<>();
-        next.forEach(l -> wanted.put(Key.of(l), l));
+        Map<ListenerConfig.Where, ListenerConfig> wanted = new LinkedHashMap<>();
+        next.forEach(l -> wanted.put(l.where(), l));
         for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!wanted.containsKey(e.getKey())) {
@@ -167,7 +160,7 @@ final class Listeners {
         }
         Future<Void> added = Future.succeededFuture();
         for (ListenerConfig l : next) {
-            Bound b = bound.get(Key.of(l));
+            Bound b = bound.get(l.where());
             if (b == null) {
                 added = added.compose(v -> bindRetrying(l, REBIND_ATTEMPTS).transform(ar -> {
                     changes.add(ar.succeeded() ? "listener " + l.name() + " added on " + l.describe()

@@ -54,6 +54,8 @@ public final class ClientConnection implements ClientLink {
     /** The client's address as text, made once: every request's access-log line and limits name it. */
     private String remoteAddress;
     private final Entrance entrance;
+    private InetAddress clientAddress;
+    private boolean clientAddressKnown;
     /** Its listener was removed by a reload: no next request on this connection. */
     private boolean draining;
 
@@ -125,14 +127,22 @@ public final class ClientConnection implements ClientLink {
         return entrance;
     }
 
-    /** The client's address (the PROXY header's, when there is one): what {@code allow-ips} is checked against. */
+    /**
+     * The client's address (the PROXY header's, when there is one): what {@code allow-ips} is checked against. Parsed
+     * once per connection, like {@link #remoteAddress()}: every request of a keep-alive client is authenticated.
+     */
     public InetAddress clientAddress() {
-        SocketAddress address = socket.netSocket().remoteAddress();
-        try {
-            return address == null || address.hostAddress() == null ? null : TargetNames.literal(address.hostAddress());
-        } catch (IllegalArgumentException e) {
-            return null;
+        if (!clientAddressKnown) {
+            clientAddressKnown = true;
+            SocketAddress address = socket.netSocket().remoteAddress();
+            try {
+                clientAddress = address == null || address.hostAddress() == null ? null
+                        : TargetNames.literal(address.hostAddress());
+            } catch (IllegalArgumentException e) {
+                clientAddress = null;
+            }
         }
+        return clientAddress;
     }
 
     @Override

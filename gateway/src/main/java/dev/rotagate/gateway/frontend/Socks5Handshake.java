@@ -99,11 +99,14 @@ final class Socks5Handshake implements MessageSocket.Listener {
             // also without users: the username may carry routing hints
             client.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.PASSWORD)); // first: it answers what came first
             next(Stage.AUTH, new Socks5PasswordAuthRequestDecoder());
-        } else if (greeting.authMethods().contains(Socks5AuthMethod.NO_AUTH)
-                && ctx.authenticator().letsInWithoutCredentials(connection.entrance(), connection.clientAddress())) {
-            // a listener bound to a user, or an allowed address: Chromium cannot authenticate to SOCKS5 at all
-            hints = ctx.authenticator().authenticate(connection.entrance(), connection.clientAddress(), null, null)
-                    .orElseThrow();
+            return;
+        }
+        // a listener bound to a user, or an allowed address: Chromium cannot authenticate to SOCKS5 at all
+        Optional<RoutingHints> withoutCredentials = greeting.authMethods().contains(Socks5AuthMethod.NO_AUTH)
+                ? ctx.authenticator().authenticate(connection.entrance(), connection.clientAddress(), null, null)
+                : Optional.empty();
+        if (withoutCredentials.isPresent()) {
+            hints = withoutCredentials.get();
             client.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
             next(Stage.COMMAND, new Socks5CommandRequestDecoder());
         } else {
