@@ -6,15 +6,25 @@ import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.map.listener.EntryMergedListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +34,28 @@ import org.slf4j.LoggerFactory;
  * cool-down, and sessions that moved off their upstream (until their TTL); ejections travel as hints (the others probe
  * the upstream at once, and decide for themselves). Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
  * map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
- * breakers; a member's own changes come back to it and are ignored.
+ * breakers; a member's own changes come back to it and are ignored. Every record names the member it came from
+ * ({@code from}, and its cluster address {@code fromAddress}), which {@code GET /api/cluster} shows.
+ *
+ * <p>A partitioned member keeps working on its local view. When the split heals, Hazelcast merges the maps (a key only
+ * one side has is kept; for a key both have, the later update wins) and every member applies the merged maps again:
+ * what the other side did meanwhile arrives then.
  */
 final class ClusterState {
 
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
-    private static final String DISABLES = "rotagate.cluster.disables";
-    private static final String BANS = "rotagate.cluster.bans";
-    private static final String SESSIONS = "rotagate.cluster.sessions";
+    static final String DISABLES = "rotagate.cluster.disables";
+    static final String BANS = "rotagate.cluster.bans";
+    static final String SESSIONS = "rotagate.cluster.sessions";
     private static final String EJECTIONS = "rotagate.cluster.ejections";
+    /** How long an enable is remembered: it must outlive a partition, so that the merge cannot bring a disable back. */
+    private static final long ENABLE_MEMORY_MILLIS = TimeUnit.HOURS.toMillis(6);
 
     private final Vertx vertx;
     private final String member;
+    private final String address;
+    private final HazelcastInstance hazelcast;
+    private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
     private final Supplier<List<UpstreamPool>> pools;
     private final Supplier<UpstreamState> enabledState;
     private final DomainBans bans;
@@ -46,11 +66,14 @@ final class ClusterState {
     private AsyncMap<String, JsonObject> banned;
     private AsyncMap<String, JsonObject> moved;
 
-    private ClusterState(Vertx vertx, Supplier<List<UpstreamPool>> pools, Supplier<UpstreamState> enabledState,
-                         DomainBans bans, GatewayMetrics metrics) {
+    private ClusterState(Vertx vertx, ClusterConfig config, Supplier<List<UpstreamPool>> pools,
+                         Supplier<UpstreamState> enabledState, DomainBans bans, GatewayMetrics metrics) {
         this.vertx = vertx;
         this.metrics = metrics;
-        this.member = ((VertxInternal) vertx).clusterManager().getNodeId();
+        HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
+        this.member = manager.getNodeId();
+        this.hazelcast = manager.getHazelcastInstance();
+        this.address = config.bind().toString();
         this.pools = pools;
         this.enabledState = enabledState;
         this.bans = bans;
@@ -59,7 +82,7 @@ final class ClusterState {
     /** Joins the shared state: applies what the cluster already holds, then follows its changes. */
     static Future<ClusterState> start(Vertx vertx, ClusterConfig config, Supplier<List<UpstreamPool>> pools,
                                       Supplier<UpstreamState> enabledState, DomainBans bans, GatewayMetrics metrics) {
-        ClusterState s = new ClusterState(vertx, pools, enabledState, bans, metrics);
+        ClusterState s = new ClusterState(vertx, config, pools, enabledState, bans, metrics);
         return vertx.sharedData().<String, JsonObject>getClusterWideMap(DISABLES)
                 .compose(d -> {
                     s.disabled = d;
@@ -77,39 +100,35 @@ final class ClusterState {
                     vertx.eventBus().<JsonObject>consumer(EJECTIONS, s::onEjection);
                     s.follow(pools.get());
                     bans.onBan(s::banned);
-                    return s.disabled.entries();
+                    s.watchMembership();
+                    return s.applyShared();
                 })
-                .compose(ds -> {
-                    ds.values().forEach(s::applyDisable);
-                    return s.banned.entries().compose(bs -> s.moved.entries().map(ms -> {
-                        bs.values().forEach(s::applyBan);
-                        ms.values().forEach(s::applySessionMove);
-                        LOG.info("cluster: member {} of {} member(s); {} disable(s), {} ban(s) and {} session move(s)"
-                                + " received", s.member, s.members().size(), ds.size(), bs.size(), ms.size());
-                        if (s.members().size() == 1 && config.members().stream().anyMatch(m -> !m.equals(config.bind()))) {
-                            LOG.info("cluster: alone so far in '{}': none of the listed members {} has accepted this"
-                                    + " member (not started yet, down, or with another secret, which members refuse)",
-                                    config.name(), config.members());
-                        }
-                        return s;
-                    }));
+                .map(found -> {
+                    LOG.info("cluster: member {} ({}) of {} member(s); received {}", s.member, s.address, s.memberCount(),
+                            found);
+                    if (s.memberCount() == 1 && config.members().stream().anyMatch(m -> !m.equals(config.bind()))) {
+                        LOG.info("cluster: alone so far in '{}': none of the listed members {} has accepted this member"
+                                + " yet (not started, down, or refusing it: see any 'refused' line above)",
+                                config.name(), config.members());
+                    }
+                    return s;
                 });
     }
 
     /** An operator's disable or enable here: every member follows. */
     void announce(String pool, String upstream, boolean enabled) {
-        JsonObject change = new JsonObject().put("pool", pool).put("upstream", upstream).put("enabled", enabled)
-                .put("from", member);
+        JsonObject change = record().put("pool", pool).put("upstream", upstream).put("enabled", enabled)
+                .put("at", System.currentTimeMillis());
         String key = pool + "/" + upstream;
-        (enabled ? disabled.remove(key).mapEmpty() : disabled.put(key, change))
+        // an enable is kept too, for a while: after a partition, the later of the two decides (no tombstone, no undo)
+        (enabled ? disabled.put(key, change, ENABLE_MEMORY_MILLIS) : disabled.put(key, change))
                 .onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
         metrics.clusterEvent(enabled ? "enable" : "disable", "sent");
     }
 
     private void banned(String upstream, String domain, long cooldownNanos) {
         long untilMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(cooldownNanos);
-        JsonObject ban = new JsonObject().put("upstream", upstream).put("domain", domain).put("until", untilMillis)
-                .put("from", member);
+        JsonObject ban = record().put("upstream", upstream).put("domain", domain).put("until", untilMillis);
         banned.put(upstream + "|" + domain, ban, Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos)))
                 .onComplete(ar -> vertx.eventBus().publish(BANS, ban));
         metrics.clusterEvent("ban", "sent");
@@ -120,8 +139,8 @@ final class ClusterState {
         for (UpstreamPool p : current) {
             p.onSessionMove(this::sessionMoved);
             p.states().onEjection((u, why) -> {
-                vertx.eventBus().publish(EJECTIONS, new JsonObject().put("pool", p.name()).put("upstream", u.name())
-                        .put("reason", why).put("from", member));
+                vertx.eventBus().publish(EJECTIONS, record().put("pool", p.name()).put("upstream", u.name())
+                        .put("reason", why));
                 metrics.clusterEvent("ejection", "sent");
             });
         }
@@ -150,8 +169,8 @@ final class ClusterState {
 
     private void sessionMoved(String pool, String key, String upstream, long remainingNanos) {
         long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
-        JsonObject move = new JsonObject().put("pool", pool).put("session", key).put("upstream", upstream)
-                .put("until", System.currentTimeMillis() + ttlMillis).put("from", member);
+        JsonObject move = record().put("pool", pool).put("session", key).put("upstream", upstream)
+                .put("until", System.currentTimeMillis() + ttlMillis);
         moved.put(pool + "|" + key, move, ttlMillis).onComplete(ar -> vertx.eventBus().publish(SESSIONS, move));
         metrics.clusterEvent("session-move", "sent");
     }
@@ -207,12 +226,104 @@ final class ClusterState {
         bans.banFor(ban.getString("upstream"), ban.getString("domain"), TimeUnit.MILLISECONDS.toNanos(remainingMillis));
     }
 
-    /** Members now, for the report. */
-    List<String> members() {
-        return ((VertxInternal) vertx).clusterManager().getNodes();
+    /** A shared record, signed with where it comes from. */
+    private JsonObject record() {
+        return new JsonObject().put("from", member).put("fromAddress", address);
+    }
+
+    /**
+     * Logs members coming and going, and applies the shared maps again after a split heals: on the side that merged
+     * into the other (Hazelcast's MERGED), and on the side that received its entries (merge events on the maps).
+     */
+    private void watchMembership() {
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                LOG.info("cluster: member {} joined; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                LOG.warn("cluster: member {} left or was lost; {} member(s); shared entries stay (each has a backup)",
+                        e.getMember().getAddress(), e.getMembers().size());
+            }
+        });
+        hazelcast.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == LifecycleState.MERGED) {
+                reconcileSoon("this member merged back into the cluster after a split");
+            }
+        });
+        EntryMergedListener<Object, Object> merged = e -> reconcileSoon("entries merged after a split");
+        for (String map : List.of(DISABLES, BANS, SESSIONS)) {
+            hazelcast.getMap(map).addEntryListener(merged, false);
+        }
+    }
+
+    /** One reconciliation for a burst of merge events (a merge brings one per entry). */
+    private void reconcileSoon(String why) {
+        if (reconcileScheduled.compareAndSet(false, true)) {
+            vertx.setTimer(500, t -> {
+                reconcileScheduled.set(false);
+                reconcile(why);
+            });
+        }
+    }
+
+    private void reconcile(String why) {
+        applyShared().onSuccess(found -> {
+            metrics.clusterEvent("reconcile", "received");
+            LOG.info("cluster: reconciled ({}): {}", why, found);
+        });
+    }
+
+    /** Applies every entry of the shared maps here (each apply is idempotent); says how many there were. */
+    private Future<String> applyShared() {
+        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> {
+            ds.values().forEach(this::applyDisable);
+            bs.values().forEach(this::applyBan);
+            ms.values().forEach(this::applySessionMove);
+            long disables = ds.values().stream().filter(d -> !d.getBoolean("enabled", false)).count();
+            return disables + " disable(s), " + bs.size() + " ban(s) and " + ms.size() + " session move(s)";
+        })));
+    }
+
+    /** This member, the members it sees (id, cluster address, whether it is this one), for the report. */
+    JsonObject members() {
+        JsonArray list = new JsonArray();
+        hazelcast.getCluster().getMembers().forEach(m -> list.add(new JsonObject().put("id", m.getUuid().toString())
+                .put("address", m.getAddress().getHost() + ":" + m.getAddress().getPort()).put("self", m.localMember())));
+        return new JsonObject().put("member", member).put("address", address).put("members", list);
+    }
+
+    /** {@link #members()} and every shared entry now in the cluster's maps, each with the member it came from. */
+    Future<JsonObject> entries() {
+        long now = System.currentTimeMillis();
+        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> members()
+                .put("disabled", list(ds, now, e -> !e.getBoolean("enabled", false)))
+                .put("bans", list(bs, now, e -> true))
+                .put("sessions", list(ms, now, e -> true)))));
+    }
+
+    private static JsonArray list(Map<String, JsonObject> entries, long now,
+                                                     Predicate<JsonObject> keep) {
+        JsonArray out = new JsonArray();
+        entries.values().stream().filter(keep).forEach(e -> {
+            JsonObject row = e.copy();
+            Long until = row.getLong("until");
+            if (until != null) {
+                row.remove("until");
+                row.put("secondsLeft", Math.max(0, (until - now) / 1000));
+            }
+            out.add(row);
+        });
+        return out;
     }
 
     String member() {
         return member;
+    }
+
+    int memberCount() {
+        return hazelcast.getCluster().getMembers().size();
     }
 }

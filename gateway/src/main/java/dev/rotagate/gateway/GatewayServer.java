@@ -425,7 +425,13 @@ public final class GatewayServer {
         @Override
         public JsonObject cluster() {
             ClusterState c = cluster;
-            return c == null ? null : new JsonObject().put("member", c.member()).put("members", new JsonArray(c.members()));
+            return c == null ? null : c.members();
+        }
+
+        @Override
+        public Future<JsonObject> clusterEntries() {
+            ClusterState c = cluster;
+            return c == null ? Future.succeededFuture() : c.entries();
         }
 
         @Override

@@ -3,6 +3,10 @@ package dev.rotagate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.pool.Upstream;
@@ -13,6 +17,8 @@ import dev.rotagate.pool.testing.FreePorts;
 import dev.rotagate.pool.testing.RawHttpClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gateways in one cluster (Vert.x on embedded Hazelcast, TCP join on loopback): an operator's disable and a ban made
@@ -93,6 +100,13 @@ class ClusterIT extends WithOrigin {
                 HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
+    private static JsonObject get(GatewayServer g, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.adminPort() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body());
+    }
+
     private static UpstreamState state(GatewayServer g, String name) {
         return g.pools().get(0).upstream(name).health().state();
     }
@@ -121,9 +135,34 @@ class ClusterIT extends WithOrigin {
         assertThat(state(c, "up1")).as("a member that joins later").isEqualTo(UpstreamState.DISABLED);
         assertThat(banned(c, "up2", "shop.example")).isTrue();
 
-        GatewayServer stranger = member(3, "another-secret-of-16-chars");
+        JsonObject shared = get(c, "/api/cluster");
+        assertThat(shared.getJsonArray("members")).hasSize(3);
+        JsonObject disable = shared.getJsonArray("disabled").getJsonObject(0);
+        assertThat(disable.getString("upstream")).isEqualTo("up1");
+        assertThat(disable.getString("fromAddress")).as("where it came from").isEqualTo("127.0.0.1:" + ports.get(0));
+        assertThat(disable.getString("from")).isEqualTo(((VertxInternal) members.get(0)).clusterManager().getNodeId());
+        JsonObject ban = shared.getJsonArray("bans").getJsonObject(0);
+        assertThat(ban.getString("domain")).isEqualTo("shop.example");
+        assertThat(ban.getLong("secondsLeft")).isPositive();
+        assertThat(get(c, "/api/report").getJsonObject("cluster").getJsonArray("members")).hasSize(3);
+
+        Logger log = (Logger) LoggerFactory.getLogger("cluster");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        GatewayServer stranger;
+        try {
+            stranger = member(3, "another-secret-of-16-chars");
+        } finally {
+            log.detachAppender(lines);
+        }
         assertThat(state(stranger, "up1")).as("another secret: not in the cluster").isNotEqualTo(UpstreamState.DISABLED);
         assertThat(banned(stranger, "up2", "shop.example")).isFalse();
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).as("the refused member says so")
+                .anyMatch(l -> l.startsWith("cluster: refused by the member at [127.0.0.1]:")
+                        && l.contains("another cluster.name or another cluster.secret"));
+        JsonArray alone = get(stranger, "/api/cluster").getJsonArray("members");
+        assertThat(alone).hasSize(1);
 
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.adminPort() + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();

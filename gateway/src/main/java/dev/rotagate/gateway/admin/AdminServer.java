@@ -51,6 +51,9 @@ public final class AdminServer {
 
         /** This member and the members it sees; null without a cluster. */
         JsonObject cluster();
+
+        /** {@link #cluster()} and the shared entries, each with the member it came from; null without a cluster. */
+        Future<JsonObject> clusterEntries();
     }
 
     private static final int MAX_BANS_SHOWN = 5;
@@ -82,6 +85,7 @@ public final class AdminServer {
         router.post("/api/upstreams/:name/disable").handler(rc -> setEnabled(rc, false));
         router.post("/api/upstreams/:name/enable").handler(rc -> setEnabled(rc, true));
         router.post("/api/bans").handler(this::ban);
+        router.get("/api/cluster").handler(this::cluster);
         router.get("/metrics").handler(rc -> rc.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
@@ -121,6 +125,19 @@ public final class AdminServer {
         return JsonRenderer.render(gateway.report()).put("listeners", gateway.listeners())
                 .put("config", gateway.configStatus()).put("traffic", metrics.traffic().put("tunnels", gateway.tunnels()))
                 .put("poolStats", pools).put("bans", bans).put("tags", tags).put("cluster", gateway.cluster());
+    }
+
+    /** {@code GET /api/cluster}: the members, and the disables, bans and session moves they share, with their origin. */
+    private void cluster(RoutingContext rc) {
+        gateway.clusterEntries().onComplete(ar -> {
+            if (ar.failed()) {
+                json(rc, 503, new JsonObject().put("error", "cannot read the cluster's shared state: " + ar.cause().getMessage()));
+            } else if (ar.result() == null) {
+                json(rc, 404, new JsonObject().put("error", "no cluster: this gateway runs alone (no cluster: section)"));
+            } else {
+                json(rc, 200, ar.result());
+            }
+        });
     }
 
     /** {@code GET /api/sessions?pool=P&id=S}: where session S of pool P goes (the first pool without {@code pool}). */
