@@ -379,6 +379,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theShippedClusterExamplesAreTwoMembersOfOneCluster() throws Exception {
+        ConfigLoader withSecrets = new ConfigLoader(Map.of("CLUSTER_SECRET", "an-example-secret-0123",
+                "SCRAPER_PASSWORD", "pw")::get);
+        GatewayConfig a = withSecrets.load(Path.of("..", "examples", "cluster", "rotagate-a.yaml"));
+        GatewayConfig b = withSecrets.load(Path.of("..", "examples", "cluster", "rotagate-b.yaml"));
+
+        assertThat(a.cluster().name()).isEqualTo(b.cluster().name());
+        assertThat(a.cluster().members()).isEqualTo(b.cluster().members())
+                .contains(a.cluster().bind(), b.cluster().bind());
+        assertThat(a.cluster().bind()).isNotEqualTo(b.cluster().bind());
+        assertThat(a.server().proxyProtocol()).isTrue();
+        assertThat(a.server().proxyProtocolFrom()).isEqualTo(b.server().proxyProtocolFrom()).isNotEmpty();
+    }
+
+    @Test
     void aClusterNeedsANameMembersAndALongEnoughSecretThatNeverShows() throws Exception {
         GatewayConfig c = parse("""
                 cluster: { name: scrapers, bind: "127.0.0.1:5701", members: ["127.0.0.1:5701", "127.0.0.1:5702"], secret: "${PW}-and-more-text" }

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The packaged gateway ({@code target/rotagate.jar}) as a process of its own: for signals, fds and memory. */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("rotagate listening on [^ ]+:(\\d+) ");
 
@@ -27,13 +27,13 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Starts {@code rotagate serve} with {@code yaml} (which should say {@code listen: 127.0.0.1:0}); waits until it listens. */
-    static GatewayProcess start(Path dir, String yaml) throws IOException {
+    public static GatewayProcess start(Path dir, String yaml) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return start(dir, yaml, List.of(java.toString(), "-Xmx256m", "-jar", Path.of("target", "rotagate.jar").toString()));
     }
 
     /** As above, started by {@code launcher} (a command that runs the gateway's main: a jar, an installed bin/rotagate). */
-    static GatewayProcess start(Path dir, String yaml, List<String> launcher) throws IOException {
+    public static GatewayProcess start(Path dir, String yaml, List<String> launcher) throws IOException {
         Path config = dir.resolve("rotagate.yaml");
         Files.writeString(config, yaml);
         Path log = Files.createTempFile(dir, "gateway", ".log");
@@ -51,16 +51,16 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** The port from its "listening" line; -1 before that. */
-    int port() {
+    public int port() {
         Matcher m = LISTENING.matcher(output());
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -68,27 +68,33 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, and waits until the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** SIGTERM. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** The exit code, or -1 if it is still running after {@code timeout}. */
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
-    long openFiles() throws IOException {
+    public long openFiles() throws IOException {
         try (var files = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
             return files.count();
         }
     }
 
-    long rssKiB() throws IOException {
+    public long rssKiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /big}: 1 MiB of deterministic pseudo-random bytes ({@link #BIG_SHA256});</li>
  *   <li>{@code /small}: {@link #SMALL_TEXT};</li>
  *   <li>{@code /headers}: the request head it received, one {@code name: value} per line (names lower-case);</li>
- *   <li>{@code /upload}: for any request body, {@code <length> <sha256>\n} of what arrived.</li>
+ *   <li>{@code /upload}: for any request body, {@code <length> <sha256>\n} of what arrived;</li>
+ *   <li>{@code /too-many}: 429 Too Many Requests, as a site that rate-limits an exit.</li>
  * </ul>
  */
 final class OriginServer implements AutoCloseable {
@@ -67,6 +68,8 @@ final class OriginServer implements AutoCloseable {
             // which address the request came from: tells squids apart that connect out from their own addresses
             server.createContext("/peer", ex -> origin.reply(ex, "text/plain; charset=utf-8",
                     ("peer " + ex.getRemoteAddress().getAddress().getHostAddress() + "\n").getBytes(StandardCharsets.UTF_8)));
+            server.createContext("/too-many", ex -> origin.reply(ex, 429, "text/plain; charset=utf-8",
+                    "slow down\n".getBytes(StandardCharsets.UTF_8)));
             server.createContext("/upload", ex -> {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 origin.reply(ex, "text/plain; charset=utf-8",
@@ -90,13 +93,17 @@ final class OriginServer implements AutoCloseable {
     }
 
     private void reply(HttpExchange ex, String contentType, byte[] body) throws IOException {
+        reply(ex, 200, contentType, body);
+    }
+
+    private void reply(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
         requests.incrementAndGet();
         try (ex) {
             ex.getRequestBody().readAllBytes();
             ex.getResponseHeaders().set("Content-Type", contentType);
             ex.getResponseHeaders().set("X-Origin", "rotagate-interop");
             boolean head = "HEAD".equals(ex.getRequestMethod());
-            ex.sendResponseHeaders(200, head ? -1 : body.length);
+            ex.sendResponseHeaders(status, head ? -1 : body.length);
             if (!head) {
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
