@@ -379,6 +379,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aClusterMemberCanTakeItsAddressFromTheEnvironmentAndJoinByName() throws Exception {
+        GatewayConfig c = new ConfigLoader(Map.of("POD_IP", "10.1.2.3", "CLUSTER_SECRET", "a-secret-of-16-chars")::get)
+                .parse("""
+                        cluster: { name: scrapers, bind: "${POD_IP}:5701", secret: "${CLUSTER_SECRET}",
+                                   members: ["rotagate-0.rotagate-hz.scraping.svc.cluster.local:5701", "rotagate-1.rotagate-hz"] }
+                        pools: { p: { upstreams: [ "http://127.0.0.1:3128" ] } }
+                        """, Path.of("k8s.yaml"));
+
+        assertThat(c.cluster().bind()).isEqualTo(HostAndPort.of("10.1.2.3", 5701));
+        assertThat(c.cluster().members()).containsExactly(
+                HostAndPort.of("rotagate-0.rotagate-hz.scraping.svc.cluster.local", 5701),
+                HostAndPort.of("rotagate-1.rotagate-hz", 5701));
+    }
+
+    @Test
     void theShippedClusterExamplesAreTwoMembersOfOneCluster() throws Exception {
         ConfigLoader withSecrets = new ConfigLoader(Map.of("CLUSTER_SECRET", "an-example-secret-0123",
                 "SCRAPER_PASSWORD", "pw")::get);

@@ -56,6 +56,7 @@ final class ClusterState {
     private final String address;
     private final HazelcastInstance hazelcast;
     private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
+    private final HeldEntries held = new HeldEntries(System::currentTimeMillis);
     private final Supplier<List<UpstreamPool>> pools;
     private final Supplier<UpstreamState> enabledState;
     private final DomainBans bans;
@@ -120,6 +121,7 @@ final class ClusterState {
         JsonObject change = record().put("pool", pool).put("upstream", upstream).put("enabled", enabled)
                 .put("at", System.currentTimeMillis());
         String key = pool + "/" + upstream;
+        holdDisable(change);
         // an enable is kept too, for a while: after a partition, the later of the two decides (no tombstone, no undo)
         (enabled ? disabled.put(key, change, ENABLE_MEMORY_MILLIS) : disabled.put(key, change))
                 .onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
@@ -129,6 +131,7 @@ final class ClusterState {
     private void banned(String upstream, String domain, long cooldownNanos) {
         long untilMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(cooldownNanos);
         JsonObject ban = record().put("upstream", upstream).put("domain", domain).put("until", untilMillis);
+        held.hold(HeldEntries.Kind.BANS, upstream + "|" + domain, ban);
         banned.put(upstream + "|" + domain, ban, Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos)))
                 .onComplete(ar -> vertx.eventBus().publish(BANS, ban));
         metrics.clusterEvent("ban", "sent");
@@ -171,6 +174,7 @@ final class ClusterState {
         long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
         JsonObject move = record().put("pool", pool).put("session", key).put("upstream", upstream)
                 .put("until", System.currentTimeMillis() + ttlMillis);
+        held.hold(HeldEntries.Kind.SESSIONS, pool + "|" + key, move);
         moved.put(pool + "|" + key, move, ttlMillis).onComplete(ar -> vertx.eventBus().publish(SESSIONS, move));
         metrics.clusterEvent("session-move", "sent");
     }
@@ -183,6 +187,7 @@ final class ClusterState {
     }
 
     private void applySessionMove(JsonObject move) {
+        held.hold(HeldEntries.Kind.SESSIONS, move.getString("pool") + "|" + move.getString("session"), move);
         long remainingMillis = move.getLong("until", 0L) - System.currentTimeMillis();
         for (UpstreamPool p : pools.get()) {
             if (p.name().equals(move.getString("pool"))) {
@@ -206,7 +211,17 @@ final class ClusterState {
         }
     }
 
+    private void holdDisable(JsonObject change) {
+        String key = change.getString("pool") + "/" + change.getString("upstream");
+        if (change.getBoolean("enabled", false)) {
+            held.drop(HeldEntries.Kind.DISABLED, key);
+        } else {
+            held.hold(HeldEntries.Kind.DISABLED, key, change);
+        }
+    }
+
     private void applyDisable(JsonObject change) {
+        holdDisable(change);
         String from = change.getString("from");
         for (UpstreamPool p : pools.get()) {
             Upstream u = p.name().equals(change.getString("pool")) ? p.upstream(change.getString("upstream")) : null;
@@ -222,6 +237,7 @@ final class ClusterState {
     }
 
     private void applyBan(JsonObject ban) {
+        held.hold(HeldEntries.Kind.BANS, ban.getString("upstream") + "|" + ban.getString("domain"), ban);
         long remainingMillis = ban.getLong("until", 0L) - System.currentTimeMillis();
         bans.banFor(ban.getString("upstream"), ban.getString("domain"), TimeUnit.MILLISECONDS.toNanos(remainingMillis));
     }
@@ -293,6 +309,11 @@ final class ClusterState {
         hazelcast.getCluster().getMembers().forEach(m -> list.add(new JsonObject().put("id", m.getUuid().toString())
                 .put("address", m.getAddress().getHost() + ":" + m.getAddress().getPort()).put("self", m.localMember())));
         return new JsonObject().put("member", member).put("address", address).put("members", list);
+    }
+
+    /** {@link #members()} plus the shared entries this member follows, counted per kind and per origin. */
+    JsonObject report() {
+        return members().put("held", held.json());
     }
 
     /** {@link #members()} and every shared entry now in the cluster's maps, each with the member it came from. */

@@ -425,7 +425,7 @@ public final class GatewayServer {
         @Override
         public JsonObject cluster() {
             ClusterState c = cluster;
-            return c == null ? null : c.members();
+            return c == null ? null : c.report();
         }
 
         @Override

@@ -144,7 +144,10 @@ class ClusterIT extends WithOrigin {
         JsonObject ban = shared.getJsonArray("bans").getJsonObject(0);
         assertThat(ban.getString("domain")).isEqualTo("shop.example");
         assertThat(ban.getLong("secondsLeft")).isPositive();
-        assertThat(get(c, "/api/report").getJsonObject("cluster").getJsonArray("members")).hasSize(3);
+        JsonObject inReport = get(c, "/api/report").getJsonObject("cluster");
+        assertThat(inReport.getJsonArray("members")).hasSize(3);
+        assertThat(inReport.getJsonObject("held").getJsonObject("byOrigin").getJsonObject("127.0.0.1:" + ports.get(0)).getMap())
+                .as("what c follows, and where it came from").containsEntry("disabled", 1).containsEntry("bans", 1);
 
         Logger log = (Logger) LoggerFactory.getLogger("cluster");
         ListAppender<ILoggingEvent> lines = new ListAppender<>();

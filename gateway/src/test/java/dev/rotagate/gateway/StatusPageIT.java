@@ -3,15 +3,20 @@ package dev.rotagate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rotagate.config.ConfigLoader;
+import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.gateway.interop.Interop;
 import dev.rotagate.pool.resilience.UpstreamState;
 import dev.rotagate.pool.testing.FakeUpstream;
 import dev.rotagate.pool.testing.FakeUpstream.Mode;
+import dev.rotagate.pool.testing.FreePorts;
+import io.vertx.core.Vertx;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,5 +139,28 @@ class StatusPageIT extends WithOrigin {
         browser.findElement(By.id("s-go")).click();
         await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class)
                 .until(() -> browser.findElement(By.id("s-out")).getText().startsWith("alpha: a2"));
+    }
+
+    @Test
+    void aClusterMemberShowsItsMembersAndWhereTheSharedEntriesCameFrom() throws Exception {
+        int port = FreePorts.consecutive(1);
+        GatewayConfig config = new ConfigLoader(System::getenv).parse(TestGateway.allowingLoopback(
+                "listen: 127.0.0.1:0\nadmin: 127.0.0.1:0\n"
+                + "cluster: { name: page, bind: \"127.0.0.1:" + port + "\", members: [\"127.0.0.1:" + port + "\"],"
+                + " secret: \"status-page-secret-01\" }\n"
+                + "pools:\n  p:\n    upstreams:\n      - { url: \"" + g1.url() + "\", name: g1 }\n"), Path.of("c.yaml"));
+        Vertx clustered = Clustering.createVertx(config).await(60, TimeUnit.SECONDS);
+        try {
+            GatewayServer member = GatewayServer.start(clustered, config).await(60, TimeUnit.SECONDS);
+            member.pools().get(0).bans().ban(member.pools().get(0).upstream("g1"), "shop.example");
+            browser.get("http://127.0.0.1:" + member.adminPort() + "/");
+            await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).untilAsserted(() ->
+                    assertThat(browser.findElement(By.id("cluster")).getText())
+                            .contains("cluster: 1 member(s) 127.0.0.1:" + port + " (this one)")
+                            .contains("0 disable(s), 1 ban(s), 0 session move(s)")
+                            .contains("from 127.0.0.1:" + port + ": 1 bans"));
+        } finally {
+            clustered.close().await(30, TimeUnit.SECONDS);
+        }
     }
 }
