@@ -1,30 +1,27 @@
 package dev.rotagate.gateway;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.map.listener.EntryMergedListener;
 import dev.rotagate.config.ClusterConfig;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent.LifecycleState;
-import com.hazelcast.map.listener.EntryMergedListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the gateways of a cluster share: operator disables (until enabled), bans per (upstream, domain) with their
  * cool-down, and sessions that moved off their upstream (until their TTL); ejections travel as hints (the others probe
- * the upstream at once, and decide for themselves). Each change is published on the event bus (every member applies it at once) and kept in a cluster-wide
- * map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
+ * the upstream at once, and decide for themselves). Each change is published on the event bus (every member applies it
+ * at once) and kept in a cluster-wide map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
  * breakers; a member's own changes come back to it and are ignored. Every record names the member it came from
  * ({@code from}, and its cluster address {@code fromAddress}), which {@code GET /api/cluster} shows.
  *
@@ -102,6 +99,7 @@ final class ClusterState {
                     s.follow(pools.get());
                     bans.onBan(s::banned);
                     s.watchMembership();
+                    metrics.clusterMembers(s::memberCount);
                     return s.applyShared();
                 })
                 .map(found -> {
@@ -303,41 +301,9 @@ final class ClusterState {
         })));
     }
 
-    /** This member, the members it sees (id, cluster address, whether it is this one), for the report. */
-    JsonObject members() {
-        JsonArray list = new JsonArray();
-        hazelcast.getCluster().getMembers().forEach(m -> list.add(new JsonObject().put("id", m.getUuid().toString())
-                .put("address", m.getAddress().getHost() + ":" + m.getAddress().getPort()).put("self", m.localMember())));
-        return new JsonObject().put("member", member).put("address", address).put("members", list);
-    }
-
-    /** {@link #members()} plus the shared entries this member follows, counted per kind and per origin. */
-    JsonObject report() {
-        return members().put("held", held.json());
-    }
-
-    /** {@link #members()} and every shared entry now in the cluster's maps, each with the member it came from. */
-    Future<JsonObject> entries() {
-        long now = System.currentTimeMillis();
-        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> members()
-                .put("disabled", list(ds, now, e -> !e.getBoolean("enabled", false)))
-                .put("bans", list(bs, now, e -> true))
-                .put("sessions", list(ms, now, e -> true)))));
-    }
-
-    private static JsonArray list(Map<String, JsonObject> entries, long now,
-                                                     Predicate<JsonObject> keep) {
-        JsonArray out = new JsonArray();
-        entries.values().stream().filter(keep).forEach(e -> {
-            JsonObject row = e.copy();
-            Long until = row.getLong("until");
-            if (until != null) {
-                row.remove("until");
-                row.put("secondsLeft", Math.max(0, (until - now) / 1000));
-            }
-            out.add(row);
-        });
-        return out;
+    /** What the report and {@code GET /api/cluster} show of the cluster. */
+    ClusterView view() {
+        return new ClusterView(hazelcast, member, address, held, disabled, banned, moved);
     }
 
     String member() {

@@ -425,13 +425,13 @@ public final class GatewayServer {
         @Override
         public JsonObject cluster() {
             ClusterState c = cluster;
-            return c == null ? null : c.report();
+            return c == null ? null : c.view().report();
         }
 
         @Override
         public Future<JsonObject> clusterEntries() {
             ClusterState c = cluster;
-            return c == null ? Future.succeededFuture() : c.entries();
+            return c == null ? Future.succeededFuture() : c.view().entries();
         }
 
         @Override

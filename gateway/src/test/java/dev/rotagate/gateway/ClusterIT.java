@@ -170,7 +170,8 @@ class ClusterIT extends WithOrigin {
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.adminPort() + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("rotagate_cluster_events_total{direction=\"received\",kind=\"disable\"} 1.0")
-                .contains("rotagate_cluster_events_total{direction=\"received\",kind=\"ban\"} 1.0");
+                .contains("rotagate_cluster_events_total{direction=\"received\",kind=\"ban\"} 1.0")
+                .contains("rotagate_cluster_members 3.0");
 
         assertThat(post(b, "/api/upstreams/up1/enable", "")).isEqualTo(200);
         await().atMost(Duration.ofSeconds(1)).until(() -> state(a, "up1") != UpstreamState.DISABLED

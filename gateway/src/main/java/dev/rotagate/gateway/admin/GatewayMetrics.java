@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -90,8 +91,15 @@ public final class GatewayMetrics {
                 .tag("result", applied ? "applied" : "rejected").register(registry).increment();
     }
 
+    /** {@code rotagate_cluster_members}: the members this one sees now (alert when it is below the fleet's size). */
+    public void clusterMembers(IntSupplier members) {
+        Gauge.builder("rotagate_cluster_members", members, IntSupplier::getAsInt)
+                .description("Members of the cluster this gateway sees, itself included").strongReference(true)
+                .register(registry);
+    }
+
     /**
-     * A cluster event: {@code kind} disable, enable, ban, session-move or ejection; {@code direction} sent (made here)
+     * A cluster event: {@code kind} disable, enable, ban, session-move, ejection or reconcile; {@code direction} sent (made here)
      * or received (from another member).
      */
     public void clusterEvent(String kind, String direction) {

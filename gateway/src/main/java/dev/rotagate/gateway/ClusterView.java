@@ -1,0 +1,54 @@
+package dev.rotagate.gateway;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The cluster as the admin API shows it: the members, what this member follows ({@link HeldEntries}, for the report
+ * and the status page), and every entry of the shared maps with the member it came from ({@code GET /api/cluster}).
+ */
+record ClusterView(HazelcastInstance hazelcast, String member, String address, HeldEntries held,
+                   AsyncMap<String, JsonObject> disabled, AsyncMap<String, JsonObject> banned,
+                   AsyncMap<String, JsonObject> moved) {
+
+    /** This member, the members it sees (id, cluster address, whether it is this one). */
+    JsonObject members() {
+        JsonArray list = new JsonArray();
+        hazelcast.getCluster().getMembers().forEach(m -> list.add(new JsonObject().put("id", m.getUuid().toString())
+                .put("address", m.getAddress().getHost() + ":" + m.getAddress().getPort()).put("self", m.localMember())));
+        return new JsonObject().put("member", member).put("address", address).put("members", list);
+    }
+
+    /** {@link #members()} plus the shared entries this member follows, counted per kind and per origin. */
+    JsonObject report() {
+        return members().put("held", held.json());
+    }
+
+    /** {@link #members()} and every shared entry now in the cluster's maps, each with the member it came from. */
+    Future<JsonObject> entries() {
+        long now = System.currentTimeMillis();
+        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> members()
+                .put("disabled", list(ds, now, e -> !e.getBoolean("enabled", false)))
+                .put("bans", list(bs, now, e -> true))
+                .put("sessions", list(ms, now, e -> true)))));
+    }
+
+    private static JsonArray list(Map<String, JsonObject> entries, long now, Predicate<JsonObject> keep) {
+        JsonArray out = new JsonArray();
+        entries.values().stream().filter(keep).forEach(e -> {
+            JsonObject row = e.copy();
+            Long until = row.getLong("until");
+            if (until != null) {
+                row.remove("until");
+                row.put("secondsLeft", Math.max(0, (until - now) / 1000));
+            }
+            out.add(row);
+        });
+        return out;
+    }
+}
