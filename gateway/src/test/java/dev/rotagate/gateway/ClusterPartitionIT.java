@@ -10,10 +10,6 @@ import dev.rotagate.pool.testing.RawHttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +31,6 @@ class ClusterPartitionIT extends WithOrigin {
     private static final List<String> FAST_HAZELCAST = List.of("-Dhazelcast.heartbeat.interval.seconds=1",
             "-Dhazelcast.max.no.heartbeat.seconds=4", "-Dhazelcast.merge.first.run.delay.seconds=2",
             "-Dhazelcast.merge.next.run.delay.seconds=2");
-    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<GatewayProcess> processes = new ArrayList<>();
     private static FakeUpstream up1;
     private static FakeUpstream up2;
@@ -78,22 +72,12 @@ class ClusterPartitionIT extends WithOrigin {
     }
 
     private static JsonObject get(int adminPort, String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        String body = AdminCalls.get(adminPort, path);
+        return body == null ? null : new JsonObject(body);
     }
 
     private static int post(int adminPort, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return AdminCalls.post(adminPort, path, body);
     }
 
     private static int members(int adminPort) {

@@ -3,6 +3,7 @@ package dev.rotagate.gateway.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rotagate.gateway.AdminCalls;
 import dev.rotagate.gateway.GatewayProcess;
 import dev.rotagate.gateway.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -134,22 +135,11 @@ class ClusterFleetInteropIT {
 
     /** GET on instance {@code i}'s admin API; null when it does not answer 200. */
     private static String admin(int i, String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ADMIN[i] + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return AdminCalls.get(ADMIN[i], path);
     }
 
     private static int post(int i, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ADMIN[i] + path))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return AdminCalls.post(ADMIN[i], path, body);
     }
 
     private static JsonObject upstream(int i, String name) {
