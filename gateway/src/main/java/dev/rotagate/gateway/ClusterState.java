@@ -11,6 +11,7 @@ import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -21,6 +22,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,14 +47,20 @@ final class ClusterState {
     static final String BANS = "rotagate.cluster.bans";
     static final String SESSIONS = "rotagate.cluster.sessions";
     private static final String EJECTIONS = "rotagate.cluster.ejections";
-    /** How long an enable is remembered: it must outlive a partition, so that the merge cannot bring a disable back. */
-    private static final long ENABLE_MEMORY_MILLIS = TimeUnit.HOURS.toMillis(6);
+    /** Quiet time after the last merge event before the maps are applied again: one re-read per merge. */
+    private static final long RECONCILE_QUIET_MILLIS = 1_000;
+    /**
+     * After a merge, Vert.x re-registers the event-bus consumers a moment after Hazelcast reports the members; a change
+     * published in between reaches the maps but not every member. One more pass this much later picks it up.
+     */
+    private static final long SECOND_PASS_MILLIS = 10_000;
 
     private final Vertx vertx;
     private final String member;
     private final String address;
     private final HazelcastInstance hazelcast;
     private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
+    private final AtomicLong lastMergeEventMillis = new AtomicLong();
     private final HeldEntries held = new HeldEntries(System::currentTimeMillis);
     private final Supplier<List<UpstreamPool>> pools;
     private final Supplier<UpstreamState> enabledState;
@@ -63,6 +71,8 @@ final class ClusterState {
     private AsyncMap<String, JsonObject> disabled;
     private AsyncMap<String, JsonObject> banned;
     private AsyncMap<String, JsonObject> moved;
+    /** The context of the event-bus consumers: re-applying the maps runs there too, never beside them. */
+    private Context context;
 
     private ClusterState(Vertx vertx, ClusterConfig config, Supplier<List<UpstreamPool>> pools,
                          Supplier<UpstreamState> enabledState, DomainBans bans, GatewayMetrics metrics) {
@@ -92,6 +102,7 @@ final class ClusterState {
                 })
                 .compose(m -> {
                     s.moved = m;
+                    s.context = vertx.getOrCreateContext();
                     vertx.eventBus().<JsonObject>consumer(DISABLES, s::onDisable);
                     vertx.eventBus().<JsonObject>consumer(BANS, s::onBan);
                     vertx.eventBus().<JsonObject>consumer(SESSIONS, s::onSessionMove);
@@ -116,13 +127,12 @@ final class ClusterState {
 
     /** An operator's disable or enable here: every member follows. */
     void announce(String pool, String upstream, boolean enabled) {
-        JsonObject change = record().put("pool", pool).put("upstream", upstream).put("enabled", enabled)
-                .put("at", System.currentTimeMillis());
+        JsonObject change = record().put("pool", pool).put("upstream", upstream).put("enabled", enabled);
         String key = pool + "/" + upstream;
-        holdDisable(change);
-        // an enable is kept too, for a while: after a partition, the later of the two decides (no tombstone, no undo)
-        (enabled ? disabled.put(key, change, ENABLE_MEMORY_MILLIS) : disabled.put(key, change))
-                .onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
+        held.hold(HeldEntries.Kind.DISABLED, key, change);
+        // an enable is a record too, not a removal: after a split, the later of the two changes wins (an absent key
+        // would let the merge bring the other side's disable back)
+        disabled.put(key, change).onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
         metrics.clusterEvent(enabled ? "enable" : "disable", "sent");
     }
 
@@ -185,7 +195,9 @@ final class ClusterState {
     }
 
     private void applySessionMove(JsonObject move) {
-        held.hold(HeldEntries.Kind.SESSIONS, move.getString("pool") + "|" + move.getString("session"), move);
+        if (!held.hold(HeldEntries.Kind.SESSIONS, move.getString("pool") + "|" + move.getString("session"), move)) {
+            return; // a newer move of this session is in force
+        }
         long remainingMillis = move.getLong("until", 0L) - System.currentTimeMillis();
         for (UpstreamPool p : pools.get()) {
             if (p.name().equals(move.getString("pool"))) {
@@ -209,17 +221,10 @@ final class ClusterState {
         }
     }
 
-    private void holdDisable(JsonObject change) {
-        String key = change.getString("pool") + "/" + change.getString("upstream");
-        if (change.getBoolean("enabled", false)) {
-            held.drop(HeldEntries.Kind.DISABLED, key);
-        } else {
-            held.hold(HeldEntries.Kind.DISABLED, key, change);
-        }
-    }
-
     private void applyDisable(JsonObject change) {
-        holdDisable(change);
+        if (!held.hold(HeldEntries.Kind.DISABLED, change.getString("pool") + "/" + change.getString("upstream"), change)) {
+            return; // stale: a newer disable or enable of this upstream is in force
+        }
         String from = change.getString("from");
         for (UpstreamPool p : pools.get()) {
             Upstream u = p.name().equals(change.getString("pool")) ? p.upstream(change.getString("upstream")) : null;
@@ -242,7 +247,7 @@ final class ClusterState {
 
     /** A shared record, signed with where it comes from. */
     private JsonObject record() {
-        return new JsonObject().put("from", member).put("fromAddress", address);
+        return new JsonObject().put("from", member).put("fromAddress", address).put("at", System.currentTimeMillis());
     }
 
     /**
@@ -273,20 +278,32 @@ final class ClusterState {
         }
     }
 
-    /** One reconciliation for a burst of merge events (a merge brings one per entry). */
+    /** One reconciliation per merge: after the merge events have been quiet for a second (a merge brings one per entry). */
     private void reconcileSoon(String why) {
+        lastMergeEventMillis.set(System.currentTimeMillis());
         if (reconcileScheduled.compareAndSet(false, true)) {
-            vertx.setTimer(500, t -> {
-                reconcileScheduled.set(false);
-                reconcile(why);
-            });
+            context.runOnContext(v -> reconcileWhenQuiet(why));
         }
     }
 
-    private void reconcile(String why) {
-        applyShared().onSuccess(found -> {
-            metrics.clusterEvent("reconcile", "received");
-            LOG.info("cluster: reconciled ({}): {}", why, found);
+    private void reconcileWhenQuiet(String why) {
+        long quietFor = System.currentTimeMillis() - lastMergeEventMillis.get();
+        if (quietFor < RECONCILE_QUIET_MILLIS) {
+            vertx.setTimer(RECONCILE_QUIET_MILLIS - quietFor, t -> reconcileWhenQuiet(why));
+            return;
+        }
+        reconcileScheduled.set(false);
+        applyShared().onComplete(ar -> {
+            if (ar.succeeded()) {
+                metrics.clusterEvent("reconcile", "received");
+                LOG.info("cluster: reconciled ({}): {}", why, ar.result());
+                vertx.setTimer(SECOND_PASS_MILLIS, t -> applyShared().onSuccess(found -> LOG.info(
+                        "cluster: reconciled again {} s after a split, for changes made while it healed: {}",
+                        SECOND_PASS_MILLIS / 1000, found)));
+            } else {
+                LOG.warn("cluster: could not read the shared maps after a split ({}); trying again", ar.cause().toString());
+                vertx.setTimer(5_000, t -> reconcileSoon(why));
+            }
         });
     }
 

@@ -29,26 +29,34 @@ record ClusterView(HazelcastInstance hazelcast, String member, String address, H
         return members().put("held", held.json());
     }
 
-    /** {@link #members()} and every shared entry now in the cluster's maps, each with the member it came from. */
-    Future<JsonObject> entries() {
+    /**
+     * {@link #members()} and the shared entries now in the cluster's maps, each with the member it came from: at most
+     * {@code limit} of each kind, with each kind's total ({@code disabledTotal}, {@code bansTotal}, {@code sessionsTotal}).
+     */
+    Future<JsonObject> entries(int limit) {
         long now = System.currentTimeMillis();
-        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> members()
-                .put("disabled", list(ds, now, e -> !e.getBoolean("enabled", false)))
-                .put("bans", list(bs, now, e -> true))
-                .put("sessions", list(ms, now, e -> true)))));
+        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> {
+            JsonObject out = members();
+            put(out, "disabled", ds, now, limit, e -> !e.getBoolean("enabled", false));
+            put(out, "bans", bs, now, limit, e -> true);
+            put(out, "sessions", ms, now, limit, e -> true);
+            return out;
+        })));
     }
 
-    private static JsonArray list(Map<String, JsonObject> entries, long now, Predicate<JsonObject> keep) {
-        JsonArray out = new JsonArray();
-        entries.values().stream().filter(keep).forEach(e -> {
+    private static void put(JsonObject out, String kind, Map<String, JsonObject> entries, long now, int limit,
+                            Predicate<JsonObject> keep) {
+        JsonArray list = new JsonArray();
+        long total = entries.values().stream().filter(keep).count();
+        entries.values().stream().filter(keep).limit(limit).forEach(e -> {
             JsonObject row = e.copy();
             Long until = row.getLong("until");
             if (until != null) {
                 row.remove("until");
                 row.put("secondsLeft", Math.max(0, (until - now) / 1000));
             }
-            out.add(row);
+            list.add(row);
         });
-        return out;
+        out.put(kind, list).put(kind + "Total", total);
     }
 }

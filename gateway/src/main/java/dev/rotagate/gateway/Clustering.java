@@ -62,6 +62,7 @@ public final class Clustering {
     static Config hazelcast(ClusterConfig cluster) {
         Config hz = ConfigUtil.loadConfig();
         hz.setClusterName(clusterName(cluster));
+        HazelcastLogging.hide(clusterName(cluster), cluster.name() + "-<secret>");
         hz.setProperty("hazelcast.logging.type", "slf4j");
         TIMINGS.forEach((key, value) -> {
             if (System.getProperty(key) == null) {

@@ -429,9 +429,9 @@ public final class GatewayServer {
         }
 
         @Override
-        public Future<JsonObject> clusterEntries() {
+        public Future<JsonObject> clusterEntries(int limit) {
             ClusterState c = cluster;
-            return c == null ? Future.succeededFuture() : c.view().entries();
+            return c == null ? Future.succeededFuture() : c.view().entries(limit);
         }
 
         @Override

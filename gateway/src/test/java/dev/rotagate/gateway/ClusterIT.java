@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.GatewayConfig;
 import dev.rotagate.pool.Upstream;
@@ -118,7 +117,19 @@ class ClusterIT extends WithOrigin {
 
     @Test
     void disablesAndBansReachEveryMemberAlsoOneThatJoinsLaterButNotOneWithAnotherSecret() throws Exception {
-        GatewayServer a = member(0, SECRET);
+        Logger hazelcastLog = (Logger) LoggerFactory.getLogger("com.hazelcast");
+        ListAppender<ILoggingEvent> hazelcastLines = new ListAppender<>();
+        hazelcastLines.start();
+        hazelcastLog.addAppender(hazelcastLines);
+        GatewayServer a;
+        try {
+            a = member(0, SECRET);
+        } finally {
+            hazelcastLog.detachAppender(hazelcastLines);
+        }
+        String joinName = Clustering.clusterName(a.config().cluster()); // all it takes to join: never in the log
+        assertThat(hazelcastLines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(l -> l.contains("[scrapers-<secret>]")).noneMatch(l -> l.contains(joinName));
         GatewayServer b = member(1, SECRET);
         await().atMost(Duration.ofSeconds(30)).until(() -> a.report() != null && b.config() != null
                 && ((VertxInternal) members.get(0)).clusterManager().getNodes().size() == 2);
@@ -144,6 +155,10 @@ class ClusterIT extends WithOrigin {
         JsonObject ban = shared.getJsonArray("bans").getJsonObject(0);
         assertThat(ban.getString("domain")).isEqualTo("shop.example");
         assertThat(ban.getLong("secondsLeft")).isPositive();
+        JsonObject countsOnly = get(c, "/api/cluster?limit=0");
+        assertThat(countsOnly.getJsonArray("bans")).isEmpty();
+        assertThat(countsOnly.getLong("bansTotal")).isEqualTo(1);
+        assertThat(countsOnly.getLong("disabledTotal")).isEqualTo(1);
         JsonObject inReport = get(c, "/api/report").getJsonObject("cluster");
         assertThat(inReport.getJsonArray("members")).hasSize(3);
         assertThat(inReport.getJsonObject("held").getJsonObject("byOrigin").getJsonObject("127.0.0.1:" + ports.get(0)).getMap())

@@ -11,13 +11,13 @@ class HeldEntriesTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final HeldEntries held = new HeldEntries(now::get);
 
-    private static JsonObject from(String address) {
-        return new JsonObject().put("fromAddress", address);
+    private JsonObject from(String address) {
+        return new JsonObject().put("fromAddress", address).put("at", now.get());
     }
 
     @Test
     void countsPerKindAndPerOriginAndForgetsWhatExpired() {
-        held.hold(HeldEntries.Kind.DISABLED, "p/up1", from("10.0.0.1:5701"));
+        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", from("10.0.0.1:5701"))).isTrue();
         held.hold(HeldEntries.Kind.BANS, "up2|shop.example", from("10.0.0.1:5701").put("until", now.get() + 60_000));
         held.hold(HeldEntries.Kind.BANS, "up2|other.example", from("10.0.0.2:5701").put("until", now.get() + 1_000));
         held.hold(HeldEntries.Kind.BANS, "up2|shop.example", from("10.0.0.1:5701").put("until", now.get() + 90_000));
@@ -31,10 +31,22 @@ class HeldEntriesTest {
         assertThat(json.getJsonObject("byOrigin").getJsonObject("10.0.0.2:5701").getInteger("bans")).isEqualTo(1);
 
         now.addAndGet(1_000);
-        held.drop(HeldEntries.Kind.DISABLED, "p/up1");
+        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", from("10.0.0.2:5701").put("enabled", true))).isTrue();
         JsonObject later = held.json();
         assertThat(later.getInteger("bans")).as("a ban whose cool-down ended").isEqualTo(1);
         assertThat(later.getInteger("disabled")).as("enabled again").isZero();
         assertThat(later.getJsonObject("byOrigin").fieldNames()).containsExactly("10.0.0.1:5701");
+    }
+
+    @Test
+    void aRecordOlderThanTheOneHeldForItsKeyIsStaleAndNotApplied() {
+        JsonObject disable = from("10.0.0.1:5701"); // read into a snapshot now...
+        now.addAndGet(5);
+        JsonObject enable = from("10.0.0.2:5701").put("enabled", true); // ...while a newer enable arrives
+        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", enable)).isTrue();
+
+        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", disable)).as("the snapshot's older disable").isFalse();
+        assertThat(held.json().getInteger("disabled")).isZero();
+        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", enable)).as("the same record again").isTrue();
     }
 }

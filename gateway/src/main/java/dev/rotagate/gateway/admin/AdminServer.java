@@ -52,8 +52,8 @@ public final class AdminServer {
         /** This member and the members it sees; null without a cluster. */
         JsonObject cluster();
 
-        /** {@link #cluster()} and the shared entries, each with the member it came from; null without a cluster. */
-        Future<JsonObject> clusterEntries();
+        /** {@link #cluster()} and up to {@code limit} shared entries of each kind with their origin; null without a cluster. */
+        Future<JsonObject> clusterEntries(int limit);
     }
 
     private static final int MAX_BANS_SHOWN = 5;
@@ -127,9 +127,23 @@ public final class AdminServer {
                 .put("poolStats", pools).put("bans", bans).put("tags", tags).put("cluster", gateway.cluster());
     }
 
-    /** {@code GET /api/cluster}: the members, and the disables, bans and session moves they share, with their origin. */
+    /**
+     * {@code GET /api/cluster[?limit=N]}: the members, and the disables, bans and session moves they share with their
+     * origin (1,000 of each kind unless {@code limit} says otherwise, up to 100,000; the totals always).
+     */
     private void cluster(RoutingContext rc) {
-        gateway.clusterEntries().onComplete(ar -> {
+        int limit;
+        try {
+            String asked = rc.request().getParam("limit");
+            limit = asked == null ? 1_000 : Integer.parseInt(asked.trim());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 0 || limit > 100_000) {
+            json(rc, 400, new JsonObject().put("error", "expected ?limit=N with N from 0 to 100000"));
+            return;
+        }
+        gateway.clusterEntries(limit).onComplete(ar -> {
             if (ar.failed()) {
                 json(rc, 503, new JsonObject().put("error", "cannot read the cluster's shared state: " + ar.cause().getMessage()));
             } else if (ar.result() == null) {

@@ -93,6 +93,7 @@ class ClusterFleetInteropIT {
                 "cluster: { name: fleet, bind: \"127.0.0.1:" + CLUSTER[i] + "\", members: [" + members + "], secret: \""
                         + SECRET + "\" }",
                 InteropFixture.TIMEOUTS,
+                "bans: { cooldown: 10m }               # outlives the test, however slow the machine",
                 "pools:", "  p:", "    upstreams:", ""));
         for (int s = 0; s < squids.size(); s++) {
             yaml.append("      - ").append(InteropFixture.named(squids.get(s).url("http", null), "sq" + (s + 1))).append('\n');
