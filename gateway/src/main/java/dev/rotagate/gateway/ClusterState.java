@@ -1,10 +1,6 @@
 package dev.rotagate.gateway;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent.LifecycleState;
-import com.hazelcast.map.listener.EntryMergedListener;
 import dev.rotagate.config.ClusterConfig;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.pool.Upstream;
@@ -21,8 +17,6 @@ import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,20 +41,10 @@ final class ClusterState {
     static final String BANS = "rotagate.cluster.bans";
     static final String SESSIONS = "rotagate.cluster.sessions";
     private static final String EJECTIONS = "rotagate.cluster.ejections";
-    /** Quiet time after the last merge event before the maps are applied again: one re-read per merge. */
-    private static final long RECONCILE_QUIET_MILLIS = 1_000;
-    /**
-     * After a merge, Vert.x re-registers the event-bus consumers a moment after Hazelcast reports the members; a change
-     * published in between reaches the maps but not every member. One more pass this much later picks it up.
-     */
-    private static final long SECOND_PASS_MILLIS = 10_000;
-
     private final Vertx vertx;
     private final String member;
     private final String address;
     private final HazelcastInstance hazelcast;
-    private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
-    private final AtomicLong lastMergeEventMillis = new AtomicLong();
     private final HeldEntries held = new HeldEntries(System::currentTimeMillis);
     private final Supplier<List<UpstreamPool>> pools;
     private final Supplier<UpstreamState> enabledState;
@@ -109,7 +93,7 @@ final class ClusterState {
                     vertx.eventBus().<JsonObject>consumer(EJECTIONS, s::onEjection);
                     s.follow(pools.get());
                     bans.onBan(s::banned);
-                    s.watchMembership();
+                    new SplitHealing(vertx, s.context, s.hazelcast, s::applyShared, metrics).watch();
                     metrics.clusterMembers(s::memberCount);
                     return s.applyShared();
                 })
@@ -248,63 +232,6 @@ final class ClusterState {
     /** A shared record, signed with where it comes from. */
     private JsonObject record() {
         return new JsonObject().put("from", member).put("fromAddress", address).put("at", System.currentTimeMillis());
-    }
-
-    /**
-     * Logs members coming and going, and applies the shared maps again after a split heals: on the side that merged
-     * into the other (Hazelcast's MERGED), and on the side that received its entries (merge events on the maps).
-     */
-    private void watchMembership() {
-        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent e) {
-                LOG.info("cluster: member {} joined; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent e) {
-                LOG.warn("cluster: member {} left or was lost; {} member(s); shared entries stay (each has a backup)",
-                        e.getMember().getAddress(), e.getMembers().size());
-            }
-        });
-        hazelcast.getLifecycleService().addLifecycleListener(e -> {
-            if (e.getState() == LifecycleState.MERGED) {
-                reconcileSoon("this member merged back into the cluster after a split");
-            }
-        });
-        EntryMergedListener<Object, Object> merged = e -> reconcileSoon("entries merged after a split");
-        for (String map : List.of(DISABLES, BANS, SESSIONS)) {
-            hazelcast.getMap(map).addEntryListener(merged, false);
-        }
-    }
-
-    /** One reconciliation per merge: after the merge events have been quiet for a second (a merge brings one per entry). */
-    private void reconcileSoon(String why) {
-        lastMergeEventMillis.set(System.currentTimeMillis());
-        if (reconcileScheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> reconcileWhenQuiet(why));
-        }
-    }
-
-    private void reconcileWhenQuiet(String why) {
-        long quietFor = System.currentTimeMillis() - lastMergeEventMillis.get();
-        if (quietFor < RECONCILE_QUIET_MILLIS) {
-            vertx.setTimer(RECONCILE_QUIET_MILLIS - quietFor, t -> reconcileWhenQuiet(why));
-            return;
-        }
-        reconcileScheduled.set(false);
-        applyShared().onComplete(ar -> {
-            if (ar.succeeded()) {
-                metrics.clusterEvent("reconcile", "received");
-                LOG.info("cluster: reconciled ({}): {}", why, ar.result());
-                vertx.setTimer(SECOND_PASS_MILLIS, t -> applyShared().onSuccess(found -> LOG.info(
-                        "cluster: reconciled again {} s after a split, for changes made while it healed: {}",
-                        SECOND_PASS_MILLIS / 1000, found)));
-            } else {
-                LOG.warn("cluster: could not read the shared maps after a split ({}); trying again", ar.cause().toString());
-                vertx.setTimer(5_000, t -> reconcileSoon(why));
-            }
-        });
     }
 
     /** Applies every entry of the shared maps here (each apply is idempotent); says how many there were. */
