@@ -3,8 +3,6 @@ package dev.rotagate.gateway;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.common.Durations;
 import dev.rotagate.common.Cidr;
-import dev.rotagate.common.TargetNames;
-import dev.rotagate.config.AuthConfig;
 import dev.rotagate.config.ConfigLoader;
 import dev.rotagate.config.ConfigProblem;
 import dev.rotagate.config.ConfigWatcher;
@@ -30,14 +28,10 @@ import dev.rotagate.pool.UpstreamPool;
 import dev.rotagate.pool.connect.HttpConnectionPool;
 import dev.rotagate.pool.connect.UpstreamConnector;
 import dev.rotagate.pool.resilience.DomainBans;
-import dev.rotagate.pool.resilience.UpstreamState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +90,7 @@ public final class GatewayServer {
             this.metrics.accessLogDropped(accessWriter::dropped);
         }
         this.reloadStatus = new ReloadStatus(config, metrics);
-        this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(), metrics) : null;
+        this.admin = config.admin().enabled() ? new AdminServer(vertx, config.admin(), new AdminView(this), metrics) : null;
         int instances = config.server().eventLoops() > 0 ? config.server().eventLoops()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         this.listeners = new Listeners(vertx, instances, this::serverOptions, this::accept, metrics);
@@ -382,81 +376,38 @@ public final class GatewayServer {
         return config.auth().users().stream().map(UserConfig::username).collect(Collectors.toSet());
     }
 
-    /** What the admin API sees of this gateway. */
-    private final class AdminView implements AdminServer.Gateway {
-        @Override
-        public List<UpstreamPool> pools() {
-            return current.pools();
-        }
+    // what AdminView reads
+    Generation current() {
+        return current;
+    }
 
-        @Override
-        public HealthReport report() {
-            return GatewayServer.this.report();
-        }
+    ReloadStatus reloadStatus() {
+        return reloadStatus;
+    }
 
-        @Override
-        public UpstreamState enabledState() {
-            return Generation.initialState(current.config());
-        }
+    ClientConnections connections() {
+        return connections;
+    }
 
-        @Override
-        public JsonObject configStatus() {
-            return reloadStatus.json();
-        }
+    ClusterState clusterState() {
+        return cluster;
+    }
 
-        @Override
-        public boolean draining() {
-            return connections.draining();
-        }
+    GatewayMetrics metrics() {
+        return metrics;
+    }
 
-        @Override
-        public int tunnels() {
-            return connections.tunnels();
-        }
-
-        @Override
-        public void announceEnabled(String pool, String upstream, boolean enabled) {
-            ClusterState c = cluster;
-            if (c != null) {
-                c.announce(pool, upstream, enabled);
-            }
-        }
-
-        @Override
-        public JsonObject cluster() {
-            ClusterState c = cluster;
-            return c == null ? null : c.view().report();
-        }
-
-        @Override
-        public Future<JsonObject> clusterEntries(int limit) {
-            ClusterState c = cluster;
-            return c == null ? Future.succeededFuture() : c.view().entries(limit);
-        }
-
-        @Override
-        public JsonArray listeners() {
-            return metrics.listenersReport(listeners.configs(), listeners.ports());
-        }
+    Listeners listeners() {
+        return listeners;
     }
 
     private void accept(NetSocket socket, Entrance entrance) {
         List<Cidr> trusted = startConfig.server().proxyProtocolFrom();
-        if (startConfig.server().proxyProtocol() && !trusted.isEmpty() && !fromTrustedPeer(socket, trusted)) {
+        if (startConfig.server().proxyProtocol() && !trusted.isEmpty() && !TrustedPeers.isTrusted(socket, trusted)) {
             socket.close(); // a PROXY header from anyone else could claim any client address
             return;
         }
         ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead(), connections,
                 entrance);
-    }
-
-    private static boolean fromTrustedPeer(NetSocket socket, List<Cidr> trusted) {
-        SocketAddress peer = socket.remoteAddress(true);
-        try {
-            return peer != null && peer.hostAddress() != null
-                    && AuthConfig.matches(trusted, TargetNames.literal(peer.hostAddress()));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -254,7 +254,7 @@ class ClusterFleetInteropIT {
         String lostInFlight = attempts.stream().filter(at -> at.startNanos() <= killed && at.error() != null)
                 .map(Attempt::error).toList().toString();
         System.out.printf("fleet: %d tunnels before the kill, %d lost in flight at it (%s); %d opened after it, all fine;"
-                + " HAProxy marked a down %d ms after the kill%n", attempts.size() - after.size(),
+                + " HAProxy saw a fail its check %d ms after the kill (stats no longer UP)%n", attempts.size() - after.size(),
                 attempts.stream().filter(at -> at.startNanos() <= killed && at.error() != null).count(), lostInFlight,
                 after.size(), TimeUnit.NANOSECONDS.toMillis(markedDown - killed));
         assertThat(after).as("tunnels opened after the kill (in flight at the kill: %s)", lostInFlight).hasSizeGreaterThan(60)
