@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * What the gateways of a cluster share: operator disables (until enabled), bans per (upstream, domain) with their
  * cool-down, and sessions that moved off their upstream (until their TTL); ejections travel as hints (the others probe
  * the upstream at once, and decide for themselves). Each change is published on the event bus (every member applies it
- * at once) and kept in a cluster-wide map (a member that joins later reads it; bans expire by the map's TTL). Each member keeps its own config, probes and
- * breakers; a member's own changes come back to it and are ignored. Every record names the member it came from
+ * at once) and kept in a cluster-wide map (a member that joins later reads it; bans expire by the map's TTL). Each
+ * member keeps its own config, probes and breakers; a member's own changes come back to it and are ignored. Every record names the member it came from
  * ({@code from}, and its cluster address {@code fromAddress}), which {@code GET /api/cluster} shows.
  *
  * <p>A partitioned member keeps working on its local view. When the split heals, Hazelcast merges the maps (a key only
@@ -37,9 +36,6 @@ import org.slf4j.LoggerFactory;
 final class ClusterState {
 
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
-    static final String DISABLES = "rotagate.cluster.disables";
-    static final String BANS = "rotagate.cluster.bans";
-    static final String SESSIONS = "rotagate.cluster.sessions";
     private static final String EJECTIONS = "rotagate.cluster.ejections";
     private final Vertx vertx;
     private final String member;
@@ -52,9 +48,7 @@ final class ClusterState {
     private final GatewayMetrics metrics;
     /** What to do when another member ejected an upstream (probe it here at once). */
     private volatile BiConsumer<UpstreamPool, Upstream> ejectedElsewhere = (p, u) -> { };
-    private AsyncMap<String, JsonObject> disabled;
-    private AsyncMap<String, JsonObject> banned;
-    private AsyncMap<String, JsonObject> moved;
+    private SharedMaps maps;
     /** The context of the event-bus consumers: re-applying the maps runs there too, never beside them. */
     private Context context;
 
@@ -75,21 +69,13 @@ final class ClusterState {
     static Future<ClusterState> start(Vertx vertx, ClusterConfig config, Supplier<List<UpstreamPool>> pools,
                                       Supplier<UpstreamState> enabledState, DomainBans bans, GatewayMetrics metrics) {
         ClusterState s = new ClusterState(vertx, config, pools, enabledState, bans, metrics);
-        return vertx.sharedData().<String, JsonObject>getClusterWideMap(DISABLES)
-                .compose(d -> {
-                    s.disabled = d;
-                    return vertx.sharedData().<String, JsonObject>getClusterWideMap(BANS);
-                })
-                .compose(b -> {
-                    s.banned = b;
-                    return vertx.sharedData().<String, JsonObject>getClusterWideMap(SESSIONS);
-                })
-                .compose(m -> {
-                    s.moved = m;
+        return SharedMaps.open(vertx)
+                .compose(maps -> {
+                    s.maps = maps;
                     s.context = vertx.getOrCreateContext();
-                    vertx.eventBus().<JsonObject>consumer(DISABLES, s::onDisable);
-                    vertx.eventBus().<JsonObject>consumer(BANS, s::onBan);
-                    vertx.eventBus().<JsonObject>consumer(SESSIONS, s::onSessionMove);
+                    for (SharedKind kind : SharedKind.values()) {
+                        vertx.eventBus().<JsonObject>consumer(kind.address, m -> s.received(kind, m.body()));
+                    }
                     vertx.eventBus().<JsonObject>consumer(EJECTIONS, s::onEjection);
                     s.follow(pools.get());
                     bans.onBan(s::banned);
@@ -111,22 +97,46 @@ final class ClusterState {
 
     /** An operator's disable or enable here: every member follows. */
     void announce(String pool, String upstream, boolean enabled) {
-        JsonObject change = record().put("pool", pool).put("upstream", upstream).put("enabled", enabled);
-        String key = pool + "/" + upstream;
-        held.hold(HeldEntries.Kind.DISABLED, key, change);
         // an enable is a record too, not a removal: after a split, the later of the two changes wins (an absent key
         // would let the merge bring the other side's disable back)
-        disabled.put(key, change).onComplete(ar -> vertx.eventBus().publish(DISABLES, change));
-        metrics.clusterEvent(enabled ? "enable" : "disable", "sent");
+        share(SharedKind.DISABLED, record().put("pool", pool).put("upstream", upstream).put("enabled", enabled), 0);
     }
 
     private void banned(String upstream, String domain, long cooldownNanos) {
-        long untilMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(cooldownNanos);
-        JsonObject ban = record().put("upstream", upstream).put("domain", domain).put("until", untilMillis);
-        held.hold(HeldEntries.Kind.BANS, upstream + "|" + domain, ban);
-        banned.put(upstream + "|" + domain, ban, Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos)))
-                .onComplete(ar -> vertx.eventBus().publish(BANS, ban));
-        metrics.clusterEvent("ban", "sent");
+        long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(cooldownNanos));
+        share(SharedKind.BANS, record().put("upstream", upstream).put("domain", domain)
+                .put("until", System.currentTimeMillis() + ttlMillis), ttlMillis);
+    }
+
+    private void sessionMoved(String pool, String key, String upstream, long remainingNanos) {
+        long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
+        share(SharedKind.SESSIONS, record().put("pool", pool).put("session", key).put("upstream", upstream)
+                .put("until", System.currentTimeMillis() + ttlMillis), ttlMillis);
+    }
+
+    /** A change made here: held, kept in its map ({@code ttlMillis} 0: until replaced), then published. */
+    private void share(SharedKind kind, JsonObject record, long ttlMillis) {
+        String key = kind.key(record);
+        held.hold(kind, key, record);
+        (ttlMillis > 0 ? maps.of(kind).put(key, record, ttlMillis) : maps.of(kind).put(key, record))
+                .onComplete(ar -> vertx.eventBus().publish(kind.address, record));
+        metrics.clusterEvent(metricKind(kind, record), "sent");
+    }
+
+    /** A change published by a member; this member's own come back too and are ignored. */
+    private void received(SharedKind kind, JsonObject record) {
+        if (!member.equals(record.getString("from"))) {
+            metrics.clusterEvent(metricKind(kind, record), "received");
+            apply(kind, record);
+        }
+    }
+
+    private static String metricKind(SharedKind kind, JsonObject record) {
+        return switch (kind) {
+            case DISABLED -> record.getBoolean("enabled", false) ? "enable" : "disable";
+            case BANS -> "ban";
+            case SESSIONS -> "session-move";
+        };
     }
 
     /** Hears the session moves of {@code current} pools: at start and after every reload (a reload builds new pools). */
@@ -162,53 +172,33 @@ final class ClusterState {
         }
     }
 
-    private void sessionMoved(String pool, String key, String upstream, long remainingNanos) {
-        long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
-        JsonObject move = record().put("pool", pool).put("session", key).put("upstream", upstream)
-                .put("until", System.currentTimeMillis() + ttlMillis);
-        held.hold(HeldEntries.Kind.SESSIONS, pool + "|" + key, move);
-        moved.put(pool + "|" + key, move, ttlMillis).onComplete(ar -> vertx.eventBus().publish(SESSIONS, move));
-        metrics.clusterEvent("session-move", "sent");
-    }
-
-    private void onSessionMove(Message<JsonObject> m) {
-        if (!member.equals(m.body().getString("from"))) {
-            metrics.clusterEvent("session-move", "received");
-            applySessionMove(m.body());
-        }
-    }
-
-    private void applySessionMove(JsonObject move) {
-        if (!held.hold(HeldEntries.Kind.SESSIONS, move.getString("pool") + "|" + move.getString("session"), move)) {
-            return; // a newer move of this session is in force
-        }
-        long remainingMillis = move.getLong("until", 0L) - System.currentTimeMillis();
-        for (UpstreamPool p : pools.get()) {
-            if (p.name().equals(move.getString("pool"))) {
-                p.sessionMoved(move.getString("session"), move.getString("upstream"),
-                        TimeUnit.MILLISECONDS.toNanos(remainingMillis));
+    /**
+     * Applies a record made elsewhere, unless it is stale: older than the one held for its key (a snapshot read while a
+     * newer change arrived). A ban is applied anyway: bans merge by the longest, so an older one cannot undo anything.
+     */
+    private void apply(SharedKind kind, JsonObject record) {
+        boolean newest = held.hold(kind, kind.key(record), record);
+        switch (kind) {
+            case DISABLED -> {
+                if (newest) {
+                    applyDisable(record);
+                }
+            }
+            case BANS -> bans.banFor(record.getString("upstream"), record.getString("domain"), remainingNanos(record));
+            case SESSIONS -> {
+                if (newest) {
+                    pools.get().stream().filter(p -> p.name().equals(record.getString("pool"))).forEach(p ->
+                            p.sessionMoved(record.getString("session"), record.getString("upstream"), remainingNanos(record)));
+                }
             }
         }
     }
 
-    private void onDisable(Message<JsonObject> m) {
-        if (!member.equals(m.body().getString("from"))) {
-            metrics.clusterEvent(m.body().getBoolean("enabled", false) ? "enable" : "disable", "received");
-            applyDisable(m.body());
-        }
-    }
-
-    private void onBan(Message<JsonObject> m) {
-        if (!member.equals(m.body().getString("from"))) {
-            metrics.clusterEvent("ban", "received");
-            applyBan(m.body());
-        }
+    private static long remainingNanos(JsonObject record) {
+        return TimeUnit.MILLISECONDS.toNanos(record.getLong("until", 0L) - System.currentTimeMillis());
     }
 
     private void applyDisable(JsonObject change) {
-        if (!held.hold(HeldEntries.Kind.DISABLED, change.getString("pool") + "/" + change.getString("upstream"), change)) {
-            return; // stale: a newer disable or enable of this upstream is in force
-        }
         String from = change.getString("from");
         for (UpstreamPool p : pools.get()) {
             Upstream u = p.name().equals(change.getString("pool")) ? p.upstream(change.getString("upstream")) : null;
@@ -223,12 +213,6 @@ final class ClusterState {
         }
     }
 
-    private void applyBan(JsonObject ban) {
-        held.hold(HeldEntries.Kind.BANS, ban.getString("upstream") + "|" + ban.getString("domain"), ban);
-        long remainingMillis = ban.getLong("until", 0L) - System.currentTimeMillis();
-        bans.banFor(ban.getString("upstream"), ban.getString("domain"), TimeUnit.MILLISECONDS.toNanos(remainingMillis));
-    }
-
     /** A shared record, signed with where it comes from. */
     private JsonObject record() {
         return new JsonObject().put("from", member).put("fromAddress", address).put("at", System.currentTimeMillis());
@@ -236,22 +220,18 @@ final class ClusterState {
 
     /** Applies every entry of the shared maps here (each apply is idempotent); says how many there were. */
     private Future<String> applyShared() {
-        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> {
-            ds.values().forEach(this::applyDisable);
-            bs.values().forEach(this::applyBan);
-            ms.values().forEach(this::applySessionMove);
-            long disables = ds.values().stream().filter(d -> !d.getBoolean("enabled", false)).count();
-            return disables + " disable(s), " + bs.size() + " ban(s) and " + ms.size() + " session move(s)";
-        })));
+        return maps.read().map(all -> {
+            all.forEach((kind, entries) -> entries.values().forEach(r -> apply(kind, r)));
+            long disables = all.get(SharedKind.DISABLED).values().stream().filter(d -> !d.getBoolean("enabled", false))
+                    .count();
+            return disables + " disable(s), " + all.get(SharedKind.BANS).size() + " ban(s) and "
+                    + all.get(SharedKind.SESSIONS).size() + " session move(s)";
+        });
     }
 
     /** What the report and {@code GET /api/cluster} show of the cluster. */
     ClusterView view() {
-        return new ClusterView(hazelcast, member, address, held, disabled, banned, moved);
-    }
-
-    String member() {
-        return member;
+        return new ClusterView(hazelcast, member, address, held, maps);
     }
 
     int memberCount() {

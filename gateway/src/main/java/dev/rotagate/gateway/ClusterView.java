@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -12,9 +11,7 @@ import java.util.function.Predicate;
  * The cluster as the admin API shows it: the members, what this member follows ({@link HeldEntries}, for the report
  * and the status page), and every entry of the shared maps with the member it came from ({@code GET /api/cluster}).
  */
-record ClusterView(HazelcastInstance hazelcast, String member, String address, HeldEntries held,
-                   AsyncMap<String, JsonObject> disabled, AsyncMap<String, JsonObject> banned,
-                   AsyncMap<String, JsonObject> moved) {
+record ClusterView(HazelcastInstance hazelcast, String member, String address, HeldEntries held, SharedMaps maps) {
 
     /** This member, the members it sees (id, cluster address, whether it is this one). */
     JsonObject members() {
@@ -35,17 +32,16 @@ record ClusterView(HazelcastInstance hazelcast, String member, String address, H
      */
     Future<JsonObject> entries(int limit) {
         long now = System.currentTimeMillis();
-        return disabled.entries().compose(ds -> banned.entries().compose(bs -> moved.entries().map(ms -> {
+        return maps.read().map(all -> {
             JsonObject out = members();
-            put(out, "disabled", ds, now, limit, e -> !e.getBoolean("enabled", false));
-            put(out, "bans", bs, now, limit, e -> true);
-            put(out, "sessions", ms, now, limit, e -> true);
+            all.forEach((kind, entries) -> put(out, kind.json(), entries, now, limit));
             return out;
-        })));
+        });
     }
 
-    private static void put(JsonObject out, String kind, Map<String, JsonObject> entries, long now, int limit,
-                            Predicate<JsonObject> keep) {
+    /** Up to {@code limit} of one kind's entries, and their total; enables are records, not entries. */
+    private static void put(JsonObject out, String kind, Map<String, JsonObject> entries, long now, int limit) {
+        Predicate<JsonObject> keep = e -> !e.getBoolean("enabled", false);
         JsonArray list = new JsonArray();
         long total = entries.values().stream().filter(keep).count();
         entries.values().stream().filter(keep).limit(limit).forEach(e -> {

@@ -1,7 +1,6 @@
 package dev.rotagate.gateway;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,10 +14,8 @@ import java.util.function.LongSupplier;
  */
 final class HeldEntries {
 
-    enum Kind { DISABLED, BANS, SESSIONS }
-
     /** {@code counted} is false for an enable: kept to order later records for its key, not shown as an entry. */
-    private record Held(Kind kind, String fromAddress, long untilMillis, long atMillis, boolean counted) {
+    private record Held(SharedKind kind, String fromAddress, long untilMillis, long atMillis, boolean counted) {
     }
 
     private static final int PURGE_EVERY = 1024;
@@ -36,7 +33,7 @@ final class HeldEntries {
      * held, i.e. should be applied. Its {@code until} (epoch millis) ends it; an enable ({@code enabled: true}) is
      * held but not counted.
      */
-    boolean hold(Kind kind, String key, JsonObject record) {
+    boolean hold(SharedKind kind, String key, JsonObject record) {
         if (sincePurge.incrementAndGet() >= PURGE_EVERY) {
             sincePurge.set(0);
             purge(clock.getAsLong());
@@ -53,20 +50,21 @@ final class HeldEntries {
         purge(now);
         JsonObject out = new JsonObject();
         JsonObject byOrigin = new JsonObject();
-        for (Kind k : Kind.values()) {
-            out.put(name(k), 0);
+        for (SharedKind k : SharedKind.values()) {
+            out.put(k.json(), 0);
         }
         for (Held h : held.values()) {
             if (!h.counted() || h.untilMillis() <= now) {
                 continue;
             }
-            out.put(name(h.kind()), out.getInteger(name(h.kind())) + 1);
+            String kind = h.kind().json();
+            out.put(kind, out.getInteger(kind) + 1);
             JsonObject origin = byOrigin.getJsonObject(h.fromAddress());
             if (origin == null) {
                 origin = new JsonObject();
                 byOrigin.put(h.fromAddress(), origin);
             }
-            origin.put(name(h.kind()), origin.getInteger(name(h.kind()), 0) + 1);
+            origin.put(kind, origin.getInteger(kind, 0) + 1);
         }
         return out.put("byOrigin", byOrigin);
     }
@@ -78,9 +76,5 @@ final class HeldEntries {
                 held.remove(key, h);
             }
         });
-    }
-
-    private static String name(Kind k) {
-        return k.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -9,7 +9,6 @@ import dev.rotagate.gateway.admin.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -72,8 +71,8 @@ final class SplitHealing {
             }
         });
         EntryMergedListener<Object, Object> merged = e -> reconcileSoon("entries merged after a split");
-        for (String map : List.of(ClusterState.DISABLES, ClusterState.BANS, ClusterState.SESSIONS)) {
-            hazelcast.getMap(map).addEntryListener(merged, false);
+        for (SharedKind kind : SharedKind.values()) {
+            hazelcast.getMap(kind.address).addEntryListener(merged, false);
         }
     }
 

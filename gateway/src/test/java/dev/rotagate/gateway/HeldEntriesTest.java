@@ -17,10 +17,10 @@ class HeldEntriesTest {
 
     @Test
     void countsPerKindAndPerOriginAndForgetsWhatExpired() {
-        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", from("10.0.0.1:5701"))).isTrue();
-        held.hold(HeldEntries.Kind.BANS, "up2|shop.example", from("10.0.0.1:5701").put("until", now.get() + 60_000));
-        held.hold(HeldEntries.Kind.BANS, "up2|other.example", from("10.0.0.2:5701").put("until", now.get() + 1_000));
-        held.hold(HeldEntries.Kind.BANS, "up2|shop.example", from("10.0.0.1:5701").put("until", now.get() + 90_000));
+        assertThat(held.hold(SharedKind.DISABLED, "p/up1", from("10.0.0.1:5701"))).isTrue();
+        held.hold(SharedKind.BANS, "up2|shop.example", from("10.0.0.1:5701").put("until", now.get() + 60_000));
+        held.hold(SharedKind.BANS, "up2|other.example", from("10.0.0.2:5701").put("until", now.get() + 1_000));
+        held.hold(SharedKind.BANS, "up2|shop.example", from("10.0.0.1:5701").put("until", now.get() + 90_000));
 
         JsonObject json = held.json();
         assertThat(json.getInteger("disabled")).isEqualTo(1);
@@ -31,7 +31,7 @@ class HeldEntriesTest {
         assertThat(json.getJsonObject("byOrigin").getJsonObject("10.0.0.2:5701").getInteger("bans")).isEqualTo(1);
 
         now.addAndGet(1_000);
-        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", from("10.0.0.2:5701").put("enabled", true))).isTrue();
+        assertThat(held.hold(SharedKind.DISABLED, "p/up1", from("10.0.0.2:5701").put("enabled", true))).isTrue();
         JsonObject later = held.json();
         assertThat(later.getInteger("bans")).as("a ban whose cool-down ended").isEqualTo(1);
         assertThat(later.getInteger("disabled")).as("enabled again").isZero();
@@ -43,10 +43,10 @@ class HeldEntriesTest {
         JsonObject disable = from("10.0.0.1:5701"); // read into a snapshot now...
         now.addAndGet(5);
         JsonObject enable = from("10.0.0.2:5701").put("enabled", true); // ...while a newer enable arrives
-        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", enable)).isTrue();
+        assertThat(held.hold(SharedKind.DISABLED, "p/up1", enable)).isTrue();
 
-        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", disable)).as("the snapshot's older disable").isFalse();
+        assertThat(held.hold(SharedKind.DISABLED, "p/up1", disable)).as("the snapshot's older disable").isFalse();
         assertThat(held.json().getInteger("disabled")).isZero();
-        assertThat(held.hold(HeldEntries.Kind.DISABLED, "p/up1", enable)).as("the same record again").isTrue();
+        assertThat(held.hold(SharedKind.DISABLED, "p/up1", enable)).as("the same record again").isTrue();
     }
 }
