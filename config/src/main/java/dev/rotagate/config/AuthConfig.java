@@ -31,6 +31,14 @@ public record AuthConfig(List<UserConfig> users, boolean allowOpenProxy, List<Ci
         return !allowIps.isEmpty() || users.stream().anyMatch(u -> !u.allowIps().isEmpty());
     }
 
+    /**
+     * Whether a client that its listener makes {@code user} ({@code listen[].user}; null when that user is not in
+     * {@code auth.users}) must come from an allowed address: the global allow-ips or that user's.
+     */
+    public boolean boundUserNeedsAllowedAddress(UserConfig user) {
+        return !allowIps.isEmpty() || user != null && !user.allowIps().isEmpty();
+    }
+
     public static boolean matches(List<Cidr> ranges, InetAddress address) {
         if (address == null) {
             return false;

@@ -36,7 +36,7 @@ final class ListenerChecks {
                         + " to be an open proxy");
             }
         }
-        if (server.proxyProtocol() && auth.byAddress() && server.proxyProtocolFrom().isEmpty()) {
+        if (server.trustsProxyHeadersFromAnyPeer() && auth.byAddress()) {
             problems.add(line, "server.proxy-protocol-from", "allow-ips trusts the client address, which comes from PROXY"
                     + " headers when server.proxy-protocol is on: list the load balancers allowed to send them"
                     + " (server.proxy-protocol-from: [CIDR, ...]), or anyone could claim an allowed address");
@@ -46,7 +46,7 @@ final class ListenerChecks {
     /** Anyone who reaches it gets in: no credentials asked and no address checked. */
     private static boolean isOpen(ListenerConfig l, AuthConfig auth, Optional<UserConfig> user) {
         if (l.user() != null) {
-            return auth.allowIps().isEmpty() && user.map(u -> u.allowIps().isEmpty()).orElse(true);
+            return !auth.boundUserNeedsAllowedAddress(user.orElse(null));
         }
         return !auth.required() && !auth.byAddress();
     }

@@ -33,6 +33,11 @@ public record ServerConfig(Transport transport, boolean proxyProtocol, int maxRe
         this(transport, proxyProtocol, maxRequestHead, eventLoops, maxConnections, drainTimeout, errorDetail, List.of());
     }
 
+    /** PROXY headers are read from any peer: the client address they carry can be anyone's claim. */
+    public boolean trustsProxyHeadersFromAnyPeer() {
+        return proxyProtocol && proxyProtocolFrom.isEmpty();
+    }
+
     public boolean fullErrorDetail() {
         return errorDetail == ErrorDetail.FULL;
     }

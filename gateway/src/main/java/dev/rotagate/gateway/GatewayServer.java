@@ -15,6 +15,7 @@ import dev.rotagate.gateway.admin.AdminServer;
 import dev.rotagate.gateway.admin.GatewayMetrics;
 import dev.rotagate.gateway.forward.AccessLog;
 import dev.rotagate.gateway.forward.AccessLogWriter;
+import dev.rotagate.gateway.forward.GatewayContext;
 import dev.rotagate.gateway.forward.Admission;
 import dev.rotagate.gateway.forward.OwnEndpoints;
 import dev.rotagate.gateway.forward.RetryBudget;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,10 @@ public final class GatewayServer {
     private volatile Generation current;
     private final ReloadStatus reloadStatus;
     private volatile ConfigWatcher watcher;
+    /** The peers allowed to send PROXY headers, checked at accept; empty: no check (PROXY off, or from anyone). */
+    private final List<Cidr> proxyPeers;
+    /** Each connection's way to the generation in force when it starts a request. */
+    private final Supplier<GatewayContext> context = () -> current.context();
 
     private GatewayServer(Vertx vertx, GatewayConfig config, AccessLogWriter accessWriter) {
         this.vertx = vertx;
@@ -77,6 +83,7 @@ public final class GatewayServer {
                 Ticker.systemTicker(), config.server(), TargetResolver.of(vertx), new OwnEndpoints(),
                 new Admission(System::nanoTime));
         this.connections = new ClientConnections(config.server().maxConnections());
+        this.proxyPeers = config.server().proxyProtocol() ? config.server().proxyProtocolFrom() : List.of();
         metrics.retryBudget(shared.budget());
         // known ports count from the start; port 0 is added once bound
         shared.ownEndpoints().listening(config.listen().port());
@@ -220,7 +227,7 @@ public final class GatewayServer {
      */
     public void reload(GatewayConfig next) {
         ServerConfig running = startConfig.server(); // server settings need a restart: these are the ones in force
-        if (running.proxyProtocol() && running.proxyProtocolFrom().isEmpty() && next.auth().byAddress()) {
+        if (running.trustsProxyHeadersFromAnyPeer() && next.auth().byAddress()) {
             reloadRejected(List.of(new ConfigProblem(String.valueOf(next.source()), 0, "auth.allow-ips",
                     "allow-ips would trust PROXY headers from any peer: server.proxy-protocol-from is empty in the"
                             + " running config, and it changes only with a restart")));
@@ -402,12 +409,10 @@ public final class GatewayServer {
     }
 
     private void accept(NetSocket socket, Entrance entrance) {
-        List<Cidr> trusted = startConfig.server().proxyProtocolFrom();
-        if (startConfig.server().proxyProtocol() && !trusted.isEmpty() && !TrustedPeers.isTrusted(socket, trusted)) {
+        if (!proxyPeers.isEmpty() && !TrustedPeers.isTrusted(socket, proxyPeers)) {
             socket.close(); // a PROXY header from anyone else could claim any client address
             return;
         }
-        ClientConnection.accept(socket, () -> current.context(), startConfig.server().maxRequestHead(), connections,
-                entrance);
+        ClientConnection.accept(socket, context, startConfig.server().maxRequestHead(), connections, entrance);
     }
 }

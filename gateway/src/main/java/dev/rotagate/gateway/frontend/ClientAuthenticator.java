@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Decides who a client is, in this order: the user its listener is bound to ({@code user:}, no credentials asked;
@@ -22,15 +24,20 @@ public final class ClientAuthenticator {
 
     private final AuthConfig auth;
     private final List<UserConfig> users;
+    private final Map<String, UserConfig> byName;
+    /** Made once per config generation: the checks below run on every request. */
+    private final boolean required;
 
     public ClientAuthenticator(AuthConfig auth) {
         this.auth = auth;
         this.users = auth.users();
+        this.byName = users.stream().collect(Collectors.toUnmodifiableMap(UserConfig::username, u -> u, (a, b) -> a));
+        this.required = !users.isEmpty() || auth.byAddress();
     }
 
     /** Whether clients that are nobody's by address must bring credentials. */
     public boolean required() {
-        return !users.isEmpty() || auth.byAddress();
+        return required;
     }
 
     /**
@@ -43,9 +50,8 @@ public final class ClientAuthenticator {
     public Optional<RoutingHints> authenticate(Entrance entrance, InetAddress client, String username, String password) {
         String bound = entrance.listener().user();
         if (bound != null) {
-            UserConfig user = user(bound);
-            boolean restricted = !auth.allowIps().isEmpty() || user != null && !user.allowIps().isEmpty();
-            boolean allowed = !restricted || AuthConfig.matches(auth.allowIps(), client)
+            UserConfig user = byName.get(bound);
+            boolean allowed = !auth.boundUserNeedsAllowedAddress(user) || AuthConfig.matches(auth.allowIps(), client)
                     || user != null && AuthConfig.matches(user.allowIps(), client);
             return allowed ? Optional.of(new RoutingHints(bound, Optional.empty(), Optional.empty(), List.of()))
                     : Optional.empty();
@@ -59,7 +65,7 @@ public final class ClientAuthenticator {
                 return Optional.of(new RoutingHints(u.username(), hints.session(), hints.pool(), hints.tags()));
             }
         }
-        if (!required() || AuthConfig.matches(auth.allowIps(), client)) {
+        if (!required || AuthConfig.matches(auth.allowIps(), client)) {
             return Optional.of(users.isEmpty() ? hints : new RoutingHints("", hints.session(), hints.pool(), hints.tags()));
         }
         return Optional.empty();
@@ -68,15 +74,6 @@ public final class ClientAuthenticator {
     /** Whether a client without credentials on {@code entrance} from {@code client} gets in (SOCKS5 NO_AUTH). */
     public boolean letsInWithoutCredentials(Entrance entrance, InetAddress client) {
         return authenticate(entrance, client, null, null).isPresent();
-    }
-
-    private UserConfig user(String name) {
-        for (UserConfig u : users) {
-            if (u.username().equals(name)) {
-                return u;
-            }
-        }
-        return null;
     }
 
     private boolean passwordMatches(String username, String password) {

@@ -7,10 +7,36 @@ import java.util.Optional;
 
 /**
  * Where a client connection came in: its listener (as configured when it was accepted), the port of it, and the
- * listener's figures. What the
- * listener fixes — the session of its port, the pool, the tags — overrides what the client's username or headers ask.
+ * listener's figures. What the listener fixes — the session of its port, the pool, the tags — overrides what the
+ * client's username or headers ask; it is worked out once here, per connection, not on each request.
  */
-public record Entrance(ListenerConfig listener, int port, ListenerStats stats) {
+public final class Entrance {
+
+    private final ListenerConfig listener;
+    private final int port;
+    private final ListenerStats stats;
+    private final Optional<String> session;
+    private final Optional<String> pool;
+
+    public Entrance(ListenerConfig listener, int port, ListenerStats stats) {
+        this.listener = listener;
+        this.port = port;
+        this.stats = stats;
+        this.session = listener.sessionPerPort() ? Optional.of(listener.sessionFor(port)) : Optional.empty();
+        this.pool = Optional.ofNullable(listener.pool());
+    }
+
+    public ListenerConfig listener() {
+        return listener;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ListenerStats stats() {
+        return stats;
+    }
 
     /** {@code hints} with what the listener fixes put in their place. */
     public RoutingHints apply(RoutingHints hints) {
@@ -18,8 +44,8 @@ public record Entrance(ListenerConfig listener, int port, ListenerStats stats) {
             return hints;
         }
         return new RoutingHints(listener.user() != null ? listener.user() : hints.user(),
-                listener.sessionPerPort() ? Optional.of(listener.sessionFor(port)) : hints.session(),
-                listener.pool() != null ? Optional.of(listener.pool()) : hints.pool(),
+                session.isPresent() ? session : hints.session(),
+                pool.isPresent() ? pool : hints.pool(),
                 listener.tags().isEmpty() ? hints.tags() : listener.tags());
     }
 }
