@@ -5,6 +5,7 @@ import dev.rotagate.health.HealthReport;
 import dev.rotagate.health.JsonRenderer;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.UpstreamPool;
+import dev.rotagate.pool.resilience.DomainBans;
 import dev.rotagate.pool.resilience.UpstreamState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operator's listener: {@code /healthz}, {@code /readyz}, the JSON API, {@code /metrics} and the status page.
@@ -110,17 +113,23 @@ public final class AdminServer {
         JsonObject pools = new JsonObject();
         JsonObject bans = new JsonObject();
         JsonObject tags = new JsonObject();
+        // pools share one DomainBans: scan it once, and list each ban under the pools that have its upstream
+        Map<DomainBans, Map<String, List<DomainBans.ActiveBan>>> scanned = new IdentityHashMap<>();
         for (UpstreamPool p : gateway.pools()) {
+            Map<String, List<DomainBans.ActiveBan>> active = scanned.computeIfAbsent(p.bans(), DomainBans::active);
             for (Upstream u : p.upstreams()) {
+                String key = p.name() + "/" + u.name();
                 if (!u.tags().isEmpty()) {
-                    tags.put(p.name() + "/" + u.name(), new JsonArray(u.tags()));
+                    tags.put(key, new JsonArray(u.tags()));
+                }
+                List<DomainBans.ActiveBan> list = active.get(u.name());
+                if (list != null) {
+                    bans.put(key, new JsonArray(list.stream().limit(MAX_BANS_SHOWN).map(b -> new JsonObject()
+                            .put("domain", b.domain()).put("secondsLeft", b.secondsLeft())).toList()));
                 }
             }
             pools.put(p.name(), new JsonObject().put("sessions", p.sessionCount())
                     .put("upstreams", p.upstreams().size()).put("eligible", p.states().eligibleCount()));
-            p.bans().active().forEach((upstream, list) -> bans.put(p.name() + "/" + upstream, new JsonArray(list.stream()
-                    .limit(MAX_BANS_SHOWN).map(b -> new JsonObject().put("domain", b.domain())
-                            .put("secondsLeft", b.secondsLeft())).toList())));
         }
         return JsonRenderer.render(gateway.report()).put("listeners", gateway.listeners())
                 .put("config", gateway.configStatus()).put("traffic", metrics.traffic().put("tunnels", gateway.tunnels()))
