@@ -123,16 +123,7 @@ public final class UpstreamStates {
     }
 
     /** Operator or health-checker changes (disable, enable, probe results) go through here too. */
-    public boolean transition(Upstream u, UpstreamState to, String reason) {
-        UpstreamState before = u.health().state();
-        boolean allowed = changeState(u, to, reason);
-        if (allowed && to == UpstreamState.EJECTED && before != UpstreamState.EJECTED) {
-            ejections.accept(u, reason);
-        }
-        return allowed;
-    }
-
-    private synchronized boolean changeState(Upstream u, UpstreamState to, String reason) {
+    public synchronized boolean transition(Upstream u, UpstreamState to, String reason) {
         UpstreamHealth h = u.health();
         UpstreamState from = h.state();
         if (from == to) {
@@ -147,6 +138,9 @@ public final class UpstreamStates {
             h.resetConsecutive();
         }
         h.set(to, reason, wallMillis.getAsLong());
+        if (to == UpstreamState.EJECTED) {
+            ejections.accept(u, reason); // from != to here: each ejection is told once
+        }
         String line = "upstream {} {} → {} ({} of {} eligible in pool {}): {}";
         Object[] args = {u.name(), from, to, count(UpstreamState.HEALTHY), members.size(), pool, reason};
         if (to == UpstreamState.HEALTHY) {
