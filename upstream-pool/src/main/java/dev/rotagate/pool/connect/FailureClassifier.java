@@ -86,9 +86,9 @@ public final class FailureClassifier {
         }
         if (status >= 500) {
             // squid and RFC 9209 proxies say whether it was the target, not they, that failed; tinyproxy says it in words
-            FailureKind said = e.headers() == null ? null : proxyMadeAnswer(status, e.headers());
+            Verdict said = e.headers() == null ? null : proxyMadeAnswer(status, e.headers());
             if (said != null) {
-                return new UpstreamFailure(said, blame(said, e.headers()), upstream, target, reason, e);
+                return new UpstreamFailure(said.kind(), said.blame(), upstream, target, reason, e);
             }
             if (statusText.toLowerCase(Locale.ROOT).contains("unable to connect")) {
                 return failure(FailureKind.TARGET_UNREACHABLE, upstream, target, reason, e);
@@ -143,30 +143,31 @@ public final class FailureClassifier {
      * and what it means: squid marks its own error pages with {@code X-Squid-Error}, RFC 9209 proxies send
      * {@code Proxy-Status: name; error=...}. Null for an answer that is the origin's (or cannot be told apart).
      */
-    public static FailureKind proxyMadeAnswer(int status, HttpHeaders headers) {
+    private static Verdict proxyMadeAnswer(int status, HttpHeaders headers) {
         String squid = headers.get("X-Squid-Error");
         if (squid != null) {
             String code = squid.split(" ")[0];
             return switch (code) {
                 case "ERR_CONNECT_FAIL", "ERR_DNS_FAIL", "ERR_CONNECT_TIMEOUT", "ERR_READ_TIMEOUT", "ERR_ZERO_SIZE_OBJECT",
-                     "ERR_READ_ERROR", "ERR_WRITE_ERROR" -> FailureKind.TARGET_UNREACHABLE;
-                // no way to the target: the name did not resolve, no route, no parent — or squid's own DNS is down
-                case "ERR_CANNOT_FORWARD" -> FailureKind.TARGET_UNREACHABLE;
-                case "ERR_ACCESS_DENIED" -> FailureKind.TARGET_FORBIDDEN;
-                case "ERR_CACHE_ACCESS_DENIED" -> FailureKind.UPSTREAM_AUTH;
-                default -> FailureKind.UPSTREAM_ERROR;
+                     "ERR_READ_ERROR", "ERR_WRITE_ERROR" -> Verdict.of(FailureKind.TARGET_UNREACHABLE);
+                // no way to the target: the name did not resolve, no route, no parent — or squid's own DNS is down:
+                // both cause it, so correlation tells (FaultJudge)
+                case "ERR_CANNOT_FORWARD" -> new Verdict(FailureKind.TARGET_UNREACHABLE, UpstreamFailure.Blame.EITHER);
+                case "ERR_ACCESS_DENIED" -> Verdict.of(FailureKind.TARGET_FORBIDDEN);
+                case "ERR_CACHE_ACCESS_DENIED" -> Verdict.of(FailureKind.UPSTREAM_AUTH);
+                default -> Verdict.of(FailureKind.UPSTREAM_ERROR);
             };
         }
         String proxyStatus = headers.get("Proxy-Status");
         if (proxyStatus != null && proxyStatus.contains("error=")) {
             String error = proxyStatus.replaceAll(".*error=\"?([a-z_]+).*", "$1");
-            return switch (error) {
+            return Verdict.of(switch (error) {
                 case "dns_error", "dns_timeout", "destination_not_found", "destination_unavailable", "destination_ip_unroutable",
                      "connection_refused", "connection_terminated", "connection_timeout", "connection_read_timeout",
                      "http_response_incomplete", "http_response_timeout" -> FailureKind.TARGET_UNREACHABLE;
                 case "destination_ip_prohibited", "http_request_denied" -> FailureKind.TARGET_FORBIDDEN;
                 default -> FailureKind.UPSTREAM_ERROR;
-            };
+            });
         }
         return null;
     }
@@ -183,26 +184,21 @@ public final class FailureClassifier {
         if (status == 407 || status == 401 && wwwAuthenticate != null && wwwAuthenticate.contains("realm=\"Tinyproxy\"")) {
             return failure(FailureKind.UPSTREAM_AUTH, upstream, target, "upstream refused the credentials (" + answer.status() + ")", null);
         }
-        FailureKind kind = status >= 400 ? proxyMadeAnswer(status, headers) : null;
-        if (kind == null) {
+        Verdict said = status >= 400 ? proxyMadeAnswer(status, headers) : null;
+        if (said == null) {
             return null;
         }
         String squid = headers.get("X-Squid-Error");
         String proxyStatus = headers.get("Proxy-Status");
-        return new UpstreamFailure(kind, blame(kind, headers), upstream, target, "upstream answered " + answer.status()
+        return new UpstreamFailure(said.kind(), said.blame(), upstream, target, "upstream answered " + answer.status()
                 + (squid != null ? " (" + squid + ")" : proxyStatus != null ? " (" + proxyStatus + ")" : ""), null);
     }
 
-    /**
-     * Who a proxy's own error answer blames: as its kind says, except squid's {@code ERR_CANNOT_FORWARD}, which a
-     * target nobody can reach and a squid whose own DNS is down both cause — correlation tells ({@code FaultJudge}).
-     */
-    private static UpstreamFailure.Blame blame(FailureKind kind, HttpHeaders headers) {
-        String squid = headers.get("X-Squid-Error");
-        if (squid != null && squid.startsWith("ERR_CANNOT_FORWARD")) {
-            return UpstreamFailure.Blame.EITHER;
+    /** What a proxy's own error answer means, and who it blames. */
+    private record Verdict(FailureKind kind, UpstreamFailure.Blame blame) {
+        static Verdict of(FailureKind kind) {
+            return new Verdict(kind, UpstreamFailure.Blame.of(kind));
         }
-        return kind.isProxyFault() ? UpstreamFailure.Blame.UPSTREAM : UpstreamFailure.Blame.TARGET;
     }
 
     /** The TLS failure in a cause chain (Vert.x and Netty wrap it), or null. */

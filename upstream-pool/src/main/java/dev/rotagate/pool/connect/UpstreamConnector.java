@@ -43,11 +43,11 @@ public final class UpstreamConnector implements Dialer {
 
     @Override
     public Future<MessageSocket> connect(Upstream via, HostAndPort target, String session) {
+        long start = System.nanoTime();
         UpstreamUrl url = via.url();
         if (url.scheme() == UpstreamScheme.HTTPS) {
-            return open(toProxy(via), via, target)
-                    .compose(socket -> ProxyConnect.open(socket, via, target, session, timeouts.handshake()))
-                    .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
+            return timed(socket(toProxy(via))
+                    .compose(socket -> ProxyConnect.open(socket, via, target, session, timeouts.handshake())), start, via, target);
         }
         ConnectOptions options = new ConnectOptions().setTimeout((int) timeouts.connect().toMillis());
         if (url.scheme() == UpstreamScheme.DIRECT) {
@@ -55,7 +55,7 @@ public final class UpstreamConnector implements Dialer {
         } else {
             options.setHost(target.host()).setPort(target.port()).setProxyOptions(proxyOptions(via, session));
         }
-        return open(options, via, target);
+        return timed(socket(options), start, via, target);
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class UpstreamConnector implements Dialer {
         if (!via.url().scheme().isHttpProxy()) {
             throw new IllegalArgumentException("upstream: " + via.describe() + " (expected: an http:// or https:// upstream)");
         }
-        return open(toProxy(via), via, targetForErrors);
+        return timed(socket(toProxy(via)), System.nanoTime(), via, targetForErrors);
     }
 
     /** A connection to the upstream proxy itself: TCP, and TLS for an https:// one. */
@@ -80,14 +80,20 @@ public final class UpstreamConnector implements Dialer {
         return options;
     }
 
-    private Future<MessageSocket> open(ConnectOptions options, Upstream via, HostAndPort target) {
-        long start = System.nanoTime();
-        return client.connect(options)
-                .map(socket -> {
-                    via.recordLatency(System.nanoTime() - start); // connect + handshake: what least-latency ranks by
-                    return MessageSocket.of(socket); // paused: a server's banner waits for the owner
-                })
-                .recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
+    private Future<MessageSocket> socket(ConnectOptions options) {
+        return client.connect(options).map(MessageSocket::of); // paused: a server's banner waits for the owner
+    }
+
+    /**
+     * The one place a connection's set-up is timed and its failure classified: from {@code start} until the upstream
+     * is ready for the target (TCP, TLS and the proxy handshake), which is what least-latency ranks by.
+     */
+    private static Future<MessageSocket> timed(Future<MessageSocket> connecting, long start, Upstream via,
+                                               HostAndPort target) {
+        return connecting.map(socket -> {
+            via.recordLatency(System.nanoTime() - start);
+            return socket;
+        }).recover(e -> Future.failedFuture(FailureClassifier.classify(e, via, target)));
     }
 
     private ProxyOptions proxyOptions(Upstream via, String session) {

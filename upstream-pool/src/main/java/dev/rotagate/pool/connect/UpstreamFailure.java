@@ -15,7 +15,14 @@ public final class UpstreamFailure extends RuntimeException {
      * could both have caused — no answer in time, a close before the answer, a malformed answer, an unmarked 5xx —
      * which the {@code FaultJudge} tells apart by correlation.
      */
-    public enum Blame { UPSTREAM, TARGET, EITHER }
+    public enum Blame {
+        UPSTREAM, TARGET, EITHER;
+
+        /** What a kind implies alone: the proxy for its own faults, else the target. */
+        public static Blame of(FailureKind kind) {
+            return kind.isProxyFault() ? UPSTREAM : TARGET;
+        }
+    }
 
     private final FailureKind kind;
     private final Blame blame;
@@ -24,7 +31,7 @@ public final class UpstreamFailure extends RuntimeException {
     private final String reason;
 
     public UpstreamFailure(FailureKind kind, Upstream upstream, HostAndPort target, String reason, Throwable cause) {
-        this(kind, kind.isProxyFault() ? Blame.UPSTREAM : Blame.TARGET, upstream, target, reason, cause);
+        this(kind, Blame.of(kind), upstream, target, reason, cause);
     }
 
     public UpstreamFailure(FailureKind kind, Blame blame, Upstream upstream, HostAndPort target, String reason,
