@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** {@code auth}: the users, the addresses let in without credentials, and the open-proxy opt-in. */
 final class AuthSection {
@@ -15,7 +14,6 @@ final class AuthSection {
     private static final List<String> AUTH_KEYS = List.of("users", "allow-open-proxy", "allow-ips");
     private static final List<String> USER_KEYS = List.of("username", "password", "pool", "max-connections", "rate",
             "allow-ips");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
 
     private AuthSection() {
     }
@@ -35,7 +33,7 @@ final class AuthSection {
                 if (!um.containsKey("password")) {
                     u.problems("password: missing");
                 }
-                if (name != null && !NAME.matcher(name).matches()) {
+                if (name != null && !Names.PLAIN.matcher(name).matches()) {
                     u.problems("username '" + name + "' may only use A-Z a-z 0-9 _ . (a '-' starts routing hints)");
                 } else if (name != null && !names.add(name)) {
                     u.problems("username '" + name + "' appears twice");
@@ -43,8 +41,9 @@ final class AuthSection {
                 String pool = um.containsKey("pool") ? um.get("pool").text().orElse(null) : null;
                 List<Cidr> allowIps = um.containsKey("allow-ips") ? cidrs(um.get("allow-ips")) : List.of();
                 if (name != null && password != null) {
-                    users.add(new UserConfig(name, password, pool, integer(um, "max-connections"), integer(um, "rate"),
-                            allowIps));
+                    int maxConnections = ConfigLoader.integer(um, "max-connections", 0, 0, 10_000_000);
+                    int rate = ConfigLoader.integer(um, "rate", 0, 0, 10_000_000);
+                    users.add(new UserConfig(name, password, pool, maxConnections, rate, allowIps));
                 }
             }
         }
@@ -61,10 +60,5 @@ final class AuthSection {
             item.parsed(Cidr::parse).ifPresent(out::add);
         }
         return out;
-    }
-
-    private static int integer(Map<String, YamlNode> m, String key) {
-        YamlNode n = m.get(key);
-        return n == null ? 0 : n.integer(0, 10_000_000).orElse(0);
     }
 }

@@ -52,7 +52,6 @@ public final class ConfigLoader {
     private static final List<String> SERVER_KEYS = List.of("transport", "proxy-protocol", "max-request-head", "event-loops",
             "max-connections", "drain-timeout", "error-detail", "proxy-protocol-from");
     /** Pool names and tags appear in username hints, so they cannot contain '-'. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]+");
 
     private final Function<String, String> env;
     /** Per parse: the list files read, and lines skipped in lenient mode (the loader is used by one thread at a time). */
@@ -194,7 +193,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, YamlNode> e : entries.entrySet()) {
             String name = e.getKey();
             YamlNode p = e.getValue();
-            if (!NAME.matcher(name).matches()) {
+            if (!Names.PLAIN.matcher(name).matches()) {
                 problems.add(p, "pool name '" + name + "' may only use A-Z a-z 0-9 _ . (it is used in -pool-NAME hints)");
             }
             Map<String, YamlNode> pm = p.entries(POOL_KEYS);
@@ -452,7 +451,7 @@ public final class ConfigLoader {
         return t.chars().allMatch(Character::isDigit) ? HostAndPort.of("127.0.0.1", Integer.parseInt(t)) : HostAndPort.parse(t);
     }
 
-    private static int integer(Map<String, YamlNode> m, String key, int dflt, int min, int max) {
+    static int integer(Map<String, YamlNode> m, String key, int dflt, int min, int max) {
         YamlNode n = m.get(key);
         return n == null ? dflt : n.integer(min, max).orElse(dflt);
     }

@@ -21,8 +21,6 @@ final class ListenSection {
     static final int MAX_PORTS = 1000;
     private static final List<String> KEYS = List.of("address", "ports", "session", "user", "pool", "tags", "name");
     private static final Pattern RANGE = Pattern.compile("(\\d{1,5})(?:\\s*-\\s*(\\d{1,5}))?");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:\\[\\]-]+");
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.]+");
 
     private ListenSection() {
     }
@@ -96,21 +94,10 @@ final class ListenSection {
         }
         String user = m.containsKey("user") ? m.get("user").text().map(String::trim).orElse(null) : null;
         String pool = m.containsKey("pool") ? m.get("pool").text().map(String::trim).orElse(null) : null;
-        List<String> tags = new ArrayList<>();
-        if (m.containsKey("tags")) {
-            for (YamlNode t : m.get("tags").items()) {
-                t.text().map(String::trim).ifPresent(tag -> {
-                    if (TAG.matcher(tag).matches()) {
-                        tags.add(tag);
-                    } else {
-                        t.problems("tag '" + tag + "' may only use A-Z a-z 0-9 _ .");
-                    }
-                });
-            }
-        }
+        List<String> tags = m.containsKey("tags") ? Names.tags(m.get("tags")) : List.of();
         String describe = HostAndPort.of(address.host(), first) + (last != first ? "-" + last : "");
         String name = m.containsKey("name") ? m.get("name").text().map(String::trim).orElse(describe) : describe;
-        if (!NAME.matcher(name).matches()) {
+        if (!Names.ENDPOINT.matcher(name).matches()) {
             (m.containsKey("name") ? m.get("name") : item).problems("listener name '" + name
                     + "' may only use A-Z a-z 0-9 _ . : - [ ]" + (m.containsKey("name") ? "" : " (set name:)"));
         }

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The upstream items of a pool ({@code pools.NAME.upstreams}) and the pool-wide defaults they inherit: connection
@@ -27,8 +26,6 @@ final class UpstreamSection {
     static final List<String> POOL_DEFAULT_KEYS = List.of("tunnel", "ca-file", "insecure");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "name", "weight", "tags", "max-connections",
             "tunnel", "ca-file", "insecure");
-    private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.:\\[\\]-]+");
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.]+");
 
     /** What a pool gives each of its upstreams unless the upstream says otherwise. */
     record PoolDefaults(int maxConnections, UpstreamConfig.Tls tls, boolean tunnelAlways) {
@@ -90,23 +87,12 @@ final class UpstreamSection {
         }
         UpstreamUrl url = m.get("url").parsed(UpstreamUrl::parse).orElse(null);
         String name = m.containsKey("name") ? m.get("name").text().orElse(null) : null;
-        if (name != null && !UPSTREAM_NAME.matcher(name).matches()) {
+        if (name != null && !Names.ENDPOINT.matcher(name).matches()) {
             m.get("name").problems("upstream name '" + name + "' may only use A-Z a-z 0-9 _ . : -");
             name = null;
         }
         int weight = m.containsKey("weight") ? m.get("weight").integer(1, 1000).orElse(1) : 1;
-        List<String> tags = new ArrayList<>();
-        if (m.containsKey("tags")) {
-            for (YamlNode t : m.get("tags").items()) {
-                t.text().ifPresent(tag -> {
-                    if (TAG.matcher(tag).matches()) {
-                        tags.add(tag);
-                    } else {
-                        t.problems("tag '" + tag + "' may only use A-Z a-z 0-9 _ .");
-                    }
-                });
-            }
-        }
+        List<String> tags = m.containsKey("tags") ? Names.tags(m.get("tags")) : List.of();
         int maxConnections = m.containsKey("max-connections")
                 ? m.get("max-connections").integer(0, 1_000_000).orElse(defaults.maxConnections()) : defaults.maxConnections();
         boolean tunnel = m.containsKey("tunnel") ? tunnelAlways(m.get("tunnel")) : defaults.tunnelAlways();
