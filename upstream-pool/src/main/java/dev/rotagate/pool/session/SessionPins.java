@@ -76,8 +76,9 @@ public final class SessionPins {
         if (chosen != null) {
             long expiresAt = pin != null ? pin.expiresAtNanos() : ticker.read() + ttlNanos;
             pins.put(key, new Pin(chosen, expiresAt));
-            if (pin != null) {
+            if (pin != null && !pin.upstream().name().equals(chosen.name())) {
                 // it moved: other gateways, for which its old upstream may still be fine, would not follow by themselves
+                // (a reload's new object for the same upstream is no move)
                 moves.moved(key, chosen, expiresAt - ticker.read());
             }
         }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rotagate.pool.Upstream;
 import dev.rotagate.pool.Upstreams;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,22 @@ class SessionPinsTest {
 
         assertThat(served).isNotEqualTo(first);
         assertThat(pick(List.of(), List.of())).isSameAs(first);
+    }
+
+    @Test
+    void aMoveIsToldOnlyWhenTheSessionChangesUpstreamNotWhenAReloadRebuiltTheSameOne() {
+        List<String> told = new ArrayList<>();
+        pins.onMove((key, upstream, remaining) -> told.add(upstream.name()));
+        Upstream pinned = pick(List.of(), List.of());
+        Upstream[] reloaded = Upstreams.named(3).toArray(new Upstream[0]); // new objects, the same names
+
+        Upstream after = pins.pick("port10042", hash, reloaded, true, u -> List.of(reloaded).contains(u), u -> true,
+                u -> false);
+
+        assertThat(after).isNotSameAs(pinned);
+        assertThat(after.name()).isEqualTo(pinned.name());
+        assertThat(told).as("no move for the same upstream").isEmpty();
+        Upstream moved = pins.pick("port10042", hash, reloaded, true, u -> true, u -> u != after, u -> false);
+        assertThat(told).containsExactly(moved.name());
     }
 }
